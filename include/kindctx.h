@@ -1,0 +1,367 @@
+/*
+ * kindctx.h - judge how an offered act may land, from its context.
+ *
+ * The one public header of libkindctx. Everything that is not declared here is
+ * not API. Names are prefixed kc_ (functions, types) and KC_ (macros, enums).
+ *
+ * The pipeline, and the handles that carry it:
+ *
+ *   kc_ctx      allocator, limits and custom operators; create one, configure it,
+ *               then share it read-only.
+ *   kc_doc      a parsed JSON document (strict RFC 8259, with positions).
+ *   kc_logic    a compiled JSON Logic expression: immutable, shareable.
+ *   kc_eval     per-thread evaluation state; reused across runs, so steady-state
+ *               evaluation allocates nothing.
+ *
+ * Thread safety
+ *   - No function keeps mutable global state; there is nothing to initialise.
+ *   - A kc_ctx may be used by many threads at once once it is configured, i.e.
+ *     after the last kc_ctx_set_limit()/kc_ctx_register_op() call. Configuring it
+ *     while another thread uses it is a data race.
+ *   - kc_doc and kc_logic are immutable after creation and may be shared by any
+ *     number of threads.
+ *   - A kc_eval belongs to one thread at a time.
+ *   - The allocator functions you supply are called from whichever thread does
+ *     the work; they must be thread-safe if the library is used from several.
+ *
+ * Errors
+ *   Every fallible function returns a kc_status (KC_OK is 0). Functions that read
+ *   input also fill a caller-provided kc_error, when one is passed, with the
+ *   source name, line, column, byte offset, JSON Pointer path and a message.
+ *   On failure, output pointers are set to NULL and nothing is left allocated.
+ *   Every function returns KC_EINVAL when a required pointer argument is NULL;
+ *   every *_free() accepts NULL.
+ *
+ * ABI policy
+ *   Until 1.0.0, a MINOR release may change the API and ABI; the SONAME carries
+ *   the minor version (libkindctx.so.0.MINOR). From 1.0.0 on, the SONAME is the
+ *   MAJOR version and only a MAJOR release may remove or change a function or a
+ *   public struct. Published kc_status values never change meaning. Check at run
+ *   time that the library you linked is the one you compiled against with
+ *   kc_version_number() == KC_VERSION_NUMBER.
+ */
+#ifndef KINDCTX_H
+#define KINDCTX_H
+
+#include <stddef.h>
+
+#include "kindctx_version.h"
+
+#if defined(_WIN32) && defined(KINDCTX_SHARED_BUILD)
+#define KC_API __declspec(dllexport)
+#elif defined(_WIN32) && defined(KINDCTX_SHARED)
+#define KC_API __declspec(dllimport)
+#elif defined(__GNUC__) || defined(__clang__)
+#define KC_API __attribute__((visibility("default")))
+#else
+#define KC_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cJSON; /* from <cjson/cJSON.h>; only needed by the *_cjson() bridges */
+
+/* ------------------------------------------------------------------------ */
+/* Version                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* The library's version as "MAJOR.MINOR.PATCH". Static string, never freed. */
+KC_API const char *kc_version(void);
+/* KC_VERSION_NUMBER of the library actually linked. */
+KC_API int kc_version_number(void);
+
+/* ------------------------------------------------------------------------ */
+/* Status codes                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* X(name, value, message). Values are stable: new codes are only appended. */
+#define KC_STATUS_MAP(X)                                                        \
+    X(OK, 0, "success")                                                         \
+    X(EINVAL, 1, "invalid argument")                                            \
+    X(ENOMEM, 2, "out of memory")                                               \
+    X(EIO, 3, "cannot read or write a file")                                    \
+    X(ESYNTAX, 4, "malformed JSON")                                             \
+    X(EENCODING, 5, "invalid text encoding or control character")               \
+    X(EDUPKEY, 6, "duplicate key in an object")                                 \
+    X(ENUMBER, 7, "number cannot be represented")                               \
+    X(ELIMIT, 8, "input exceeds a configured limit")                            \
+    X(EOPERATOR, 9, "unknown operator")                                         \
+    X(EARGS, 10, "invalid arguments to an operator")                            \
+    X(ETHROWN, 11, "evaluation raised an error")                                \
+    X(ESCHEMA, 12, "document does not have the expected shape")                 \
+    X(ECONFLICT, 13, "conflicting definitions")                                 \
+    X(ENOTFOUND, 14, "no such item")                                            \
+    X(ESTATE, 15, "operation not allowed in the current state")
+
+typedef enum kc_status {
+#define KC_STATUS_ENUM_(name, value, text) KC_##name = value,
+    KC_STATUS_MAP(KC_STATUS_ENUM_)
+#undef KC_STATUS_ENUM_
+} kc_status;
+
+/* "KC_ENOMEM" for KC_ENOMEM; "KC_UNKNOWN" for a value outside the table. */
+KC_API const char *kc_status_name(kc_status status);
+/* A short English sentence fragment, e.g. "out of memory". Static string. */
+KC_API const char *kc_strerror(kc_status status);
+
+/* ------------------------------------------------------------------------ */
+/* Errors with positions                                                    */
+/* ------------------------------------------------------------------------ */
+
+#define KC_ERROR_SOURCE_MAX 256
+#define KC_ERROR_PATH_MAX 256
+#define KC_ERROR_ID_MAX 128
+#define KC_ERROR_TEXT_MAX 320
+
+/*
+ * Filled by every function that reads or compiles input. Plain data: the caller
+ * owns it (usually on the stack) and nothing in it needs freeing. Strings are
+ * always NUL-terminated and truncated to fit.
+ */
+typedef struct kc_error {
+    kc_status status;                /* KC_OK when there was no error */
+    unsigned line;                   /* 1-based; 0 when no position applies */
+    unsigned column;                 /* 1-based, in Unicode code points */
+    size_t offset;                   /* byte offset into the input */
+    char source[KC_ERROR_SOURCE_MAX]; /* file path, or "<string>" */
+    char path[KC_ERROR_PATH_MAX];    /* JSON Pointer of the offending node, or "" */
+    char rule[KC_ERROR_ID_MAX];      /* id of the rule concerned, or "" */
+    char message[KC_ERROR_TEXT_MAX]; /* what is wrong and, where we can tell, how to fix it */
+} kc_error;
+
+/*
+ * Writes "source:line:column: message" (or "source: message" without a
+ * position) into buf, snprintf-style: returns the length the full text needs,
+ * excluding the NUL. buf may be NULL when size is 0.
+ */
+KC_API size_t kc_error_format(const kc_error *err, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------ */
+/* Context: allocator, limits, operators                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A replaceable allocator, used for every byte the library allocates through a
+ * context and the objects made from it. All three functions are required. ud is
+ * passed back unchanged. realloc_fn(ud, NULL, n) must behave as malloc_fn;
+ * free_fn(ud, NULL) must do nothing.
+ */
+typedef struct kc_allocator {
+    void *(*malloc_fn)(void *ud, size_t size);
+    void *(*realloc_fn)(void *ud, void *ptr, size_t size);
+    void (*free_fn)(void *ud, void *ptr);
+    void *ud;
+} kc_allocator;
+
+typedef struct kc_ctx kc_ctx;
+
+/*
+ * Creates a context. alloc may be NULL for malloc/realloc/free; it is copied.
+ * On success *out owns the context: free it with kc_ctx_free() after every
+ * object made from it has been freed.
+ * Errors: KC_EINVAL (out NULL, or an incomplete allocator), KC_ENOMEM.
+ */
+KC_API kc_status kc_ctx_create(kc_ctx **out, const kc_allocator *alloc);
+/* Frees a context. Accepts NULL. */
+KC_API void kc_ctx_free(kc_ctx *ctx);
+
+/* Frees memory the library returned to you as a bare pointer (e.g. JSON text). */
+KC_API void kc_free(const kc_ctx *ctx, void *ptr);
+
+/* Limits on untrusted input. Defaults are in docs/security.md and below. */
+typedef enum kc_limit {
+    KC_LIMIT_INPUT_BYTES = 0, /* bytes of one JSON input (default 1 MiB) */
+    KC_LIMIT_DEPTH,           /* nesting of arrays/objects (default 64) */
+    KC_LIMIT_NODES,           /* values in one JSON input (default 200,000) */
+    KC_LIMIT_EVAL_BYTES,      /* memory one evaluation may use (default 64 MiB) */
+    KC_LIMIT_ERRORS,          /* problems reported per file (default 50) */
+    KC_LIMIT_COUNT_
+} kc_limit;
+
+/* Sets a limit (value >= 1). Errors: KC_EINVAL (bad limit or value 0). */
+KC_API kc_status kc_ctx_set_limit(kc_ctx *ctx, kc_limit limit, size_t value);
+/* Current value of a limit; 0 for a NULL context or unknown limit. */
+KC_API size_t kc_ctx_limit(const kc_ctx *ctx, kc_limit limit);
+
+/* ------------------------------------------------------------------------ */
+/* Values (read-only views into documents and results)                      */
+/* ------------------------------------------------------------------------ */
+
+typedef enum kc_type {
+    KC_TYPE_NULL = 0,
+    KC_TYPE_BOOL,
+    KC_TYPE_NUMBER,
+    KC_TYPE_STRING,
+    KC_TYPE_ARRAY,
+    KC_TYPE_OBJECT
+} kc_type;
+
+/* A JSON value. Always borrowed: it lives as long as the document, rule set or
+ * evaluation that handed it out. All accessors accept NULL (a NULL value reads
+ * as JSON null, empty and false). */
+typedef struct kc_value kc_value;
+
+KC_API kc_type kc_value_type(const kc_value *v);
+/* The boolean of a KC_TYPE_BOOL; 0 for anything else. */
+KC_API int kc_value_bool(const kc_value *v);
+/* The number of a KC_TYPE_NUMBER (always finite); 0 for anything else. */
+KC_API double kc_value_number(const kc_value *v);
+/* The UTF-8 bytes of a KC_TYPE_STRING, NUL-terminated (strings never contain
+ * NUL); NULL for anything else. *len (if len is not NULL) gets the byte length. */
+KC_API const char *kc_value_string(const kc_value *v, size_t *len);
+/* Elements of an array or members of an object; 0 for anything else. */
+KC_API size_t kc_value_count(const kc_value *v);
+/* Element i of an array, or the value of member i of an object; NULL if out of range. */
+KC_API const kc_value *kc_value_at(const kc_value *v, size_t i);
+/* Key of member i of an object; NULL if v is not an object or i is out of range. */
+KC_API const char *kc_value_key_at(const kc_value *v, size_t i, size_t *len);
+/* Member of an object by exact (byte-wise, case-sensitive) key; NULL if absent. */
+KC_API const kc_value *kc_value_get(const kc_value *v, const char *key, size_t key_len);
+/* JSON Logic truthiness: false, null, 0, "" and [] are false; all else is true. */
+KC_API int kc_value_truthy(const kc_value *v);
+/* Deep equality of two values (numbers by value, objects ignoring member order). */
+KC_API int kc_value_equal(const kc_value *a, const kc_value *b);
+
+/* Serialises v as compact JSON into a new NUL-terminated string. On success
+ * *out is owned by the caller, who frees it with kc_free(ctx, *out); *len (if
+ * not NULL) gets its length. Errors: KC_EINVAL, KC_ENOMEM. */
+KC_API kc_status kc_value_to_json(const kc_ctx *ctx, const kc_value *v, char **out,
+                                  size_t *len);
+
+/* ------------------------------------------------------------------------ */
+/* Documents                                                                */
+/* ------------------------------------------------------------------------ */
+
+typedef struct kc_doc kc_doc;
+
+/*
+ * Parses len bytes of strict RFC 8259 JSON (no NUL terminator needed; a NUL
+ * byte inside is an error). source names the input in errors (NULL means
+ * "<string>"). Rejected, each with its own status and line:column: malformed
+ * JSON (KC_ESYNTAX), invalid UTF-8, control characters, "\u0000" or lone
+ * surrogates (KC_EENCODING), duplicate keys at any depth (KC_EDUPKEY), numbers
+ * that overflow a double (KC_ENUMBER), and input over the context's size, depth
+ * or node limits (KC_ELIMIT). On success *out owns the document: free with
+ * kc_doc_free(). The input buffer is not retained.
+ */
+KC_API kc_status kc_doc_parse(kc_ctx *ctx, const char *text, size_t len, const char *source,
+                              kc_doc **out, kc_error *err);
+/* Reads and parses a file. Errors as kc_doc_parse() plus KC_EIO. */
+KC_API kc_status kc_doc_load_file(kc_ctx *ctx, const char *path, kc_doc **out, kc_error *err);
+/* Copies a cJSON tree. Applies the same checks as kc_doc_parse() (duplicate
+ * keys, non-finite numbers, depth and node limits), reporting a JSON Pointer
+ * path instead of a line. The tree is not retained. */
+KC_API kc_status kc_doc_from_cjson(kc_ctx *ctx, const struct cJSON *json, kc_doc **out,
+                                   kc_error *err);
+/* The root value; borrowed, valid until kc_doc_free(). NULL only for NULL doc. */
+KC_API const kc_value *kc_doc_root(const kc_doc *doc);
+/* Where a value of this document starts in its source text. Returns 1 and sets
+ * *line and *column (1-based, code points) when known; 0 otherwise. */
+KC_API int kc_doc_position(const kc_doc *doc, const kc_value *v, unsigned *line, unsigned *column);
+/* Frees a document. Accepts NULL. */
+KC_API void kc_doc_free(kc_doc *doc);
+
+/* ------------------------------------------------------------------------ */
+/* JSON Logic                                                               */
+/* ------------------------------------------------------------------------ */
+
+typedef struct kc_logic kc_logic;
+typedef struct kc_eval kc_eval;
+
+/*
+ * Compiles a JSON Logic expression once into an immutable form: operators are
+ * resolved, constants converted and variable paths split here, not at each
+ * evaluation. Unknown operators (KC_EOPERATOR) and arguments that can never be
+ * valid (KC_EARGS, e.g. {"if": "x"} or {"%": [1]}) fail here with the JSON
+ * Pointer of the offending node and, for text, its line and column.
+ * Custom operators registered on ctx before the call are visible to it.
+ * On success *out owns the expression: free with kc_logic_free() before ctx.
+ */
+KC_API kc_status kc_logic_compile(kc_ctx *ctx, const char *text, size_t len, kc_logic **out,
+                                  kc_error *err);
+/* As kc_logic_compile(), from a value (e.g. part of a kc_doc, which may be
+ * freed afterwards: nothing is borrowed from it). When doc is not NULL it is
+ * the document that holds expr, used for line:column in errors. */
+KC_API kc_status kc_logic_compile_value(kc_ctx *ctx, const kc_value *expr, const kc_doc *doc,
+                                        kc_logic **out, kc_error *err);
+/* As kc_logic_compile(), from a cJSON tree (not retained). */
+KC_API kc_status kc_logic_compile_cjson(kc_ctx *ctx, const struct cJSON *expr, kc_logic **out,
+                                        kc_error *err);
+/* Frees a compiled expression. Accepts NULL. */
+KC_API void kc_logic_free(kc_logic *logic);
+
+/*
+ * Creates per-thread evaluation state. It keeps its scratch memory between
+ * runs, so evaluating again allocates nothing once it has grown to fit.
+ * On success *out owns it: free with kc_eval_free() before ctx.
+ */
+KC_API kc_status kc_eval_create(kc_ctx *ctx, kc_eval **out);
+/* Frees evaluation state. Accepts NULL. */
+KC_API void kc_eval_free(kc_eval *ev);
+
+/*
+ * Evaluates a compiled expression against data (NULL data means JSON null).
+ * On KC_OK, *result is the value, borrowed: valid until the next run on ev or
+ * kc_eval_free(ev), and it may point into data or the expression.
+ * When the expression raises an error ({"throw": ...}, NaN from arithmetic,
+ * invalid arguments found at run time) the status is KC_ETHROWN, *result is
+ * NULL and kc_eval_thrown(ev) holds the error value (e.g. {"type": "NaN"}).
+ * Other errors: KC_EINVAL, KC_ENOMEM, KC_ELIMIT (KC_LIMIT_EVAL_BYTES or depth).
+ * err, if not NULL, gets a message.
+ */
+KC_API kc_status kc_logic_run(kc_eval *ev, const kc_logic *logic, const kc_value *data,
+                              const kc_value **result, kc_error *err);
+/* The error value raised by the last kc_logic_run() that returned KC_ETHROWN;
+ * NULL otherwise. Borrowed, valid as the result of a run is. */
+KC_API const kc_value *kc_eval_thrown(const kc_eval *ev);
+
+/* ------------------------------------------------------------------------ */
+/* Custom operators                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* The call in progress, handed to an operator callback. */
+typedef struct kc_call kc_call;
+
+/*
+ * An operator implemented in C. Its arguments are evaluated before the call
+ * (argv[0..argc-1], borrowed for the duration of the call). Return KC_OK after
+ * setting the result with one of the kc_call_return_*() functions (no result
+ * means null), or return what kc_call_throw() returns to raise an error value.
+ * Any other status aborts the evaluation with that status. Callbacks run on the
+ * evaluating thread and may be called concurrently; they must not call back
+ * into evaluation on the same kc_eval.
+ */
+typedef kc_status (*kc_op_fn)(kc_call *call, void *ud, size_t argc, const kc_value *const *argv);
+
+/*
+ * Registers operator name on ctx with its arity (max_args < 0: unbounded).
+ * Compiling a use with a different number of literal arguments fails with
+ * KC_EARGS. name must not be a built-in or already registered (KC_ECONFLICT).
+ * The name is copied; ud is stored and passed to fn.
+ * Errors: KC_EINVAL, KC_ECONFLICT, KC_ENOMEM.
+ */
+KC_API kc_status kc_ctx_register_op(kc_ctx *ctx, const char *name, int min_args, int max_args,
+                                    kc_op_fn fn, void *ud);
+
+KC_API kc_status kc_call_return_null(kc_call *call);
+KC_API kc_status kc_call_return_bool(kc_call *call, int b);
+/* Non-finite numbers raise {"type": "NaN"} instead. */
+KC_API kc_status kc_call_return_number(kc_call *call, double n);
+/* Copies the string (len bytes of UTF-8 without NUL) into the evaluation. */
+KC_API kc_status kc_call_return_string(kc_call *call, const char *s, size_t len);
+/* Returns v itself; v must outlive the evaluation (an argument, part of one,
+ * or part of the data or expression). */
+KC_API kc_status kc_call_return_value(kc_call *call, const kc_value *v);
+/* Returns a new array of the given items (copied shallowly; each item must
+ * outlive the evaluation, as for kc_call_return_value()). */
+KC_API kc_status kc_call_return_array(kc_call *call, const kc_value *const *items, size_t n);
+/* Sets the error {"type": type} and returns KC_ETHROWN for the callback to return. */
+KC_API kc_status kc_call_throw(kc_call *call, const char *type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KINDCTX_H */

@@ -1,0 +1,158 @@
+/* arena.c - chunked bump allocator on top of the context allocator. */
+#include "arena.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "mem.h"
+
+#define KC_ARENA_ALIGN 16u
+
+struct kc_arena_chunk {
+    kc_arena_chunk *next;
+    size_t size; /* usable bytes in data */
+    size_t used;
+    alignas(KC_ARENA_ALIGN) unsigned char data[];
+};
+
+void kc_arena_init(kc_arena *a, const kc_ctx *ctx, size_t first_chunk, size_t limit)
+{
+    a->ctx = ctx;
+    a->head = NULL;
+    a->next_size = first_chunk < 256 ? 256 : first_chunk;
+    a->total = 0;
+    a->limit = limit;
+    a->error = KC_OK;
+}
+
+static kc_arena_chunk *chunk_new(kc_arena *a, size_t need)
+{
+    size_t size = a->next_size;
+    while (size < need) {
+        if (size > SIZE_MAX / 2)
+            return NULL;
+        size *= 2;
+    }
+    if (a->limit && (size > a->limit || a->total > a->limit - size)) {
+        /* Fall back to an exact fit before declaring the limit reached. */
+        size = need;
+        if (size > a->limit || a->total > a->limit - size) {
+            a->error = KC_ELIMIT;
+            return NULL;
+        }
+    }
+    if (size > SIZE_MAX - sizeof(kc_arena_chunk)) {
+        a->error = KC_ENOMEM;
+        return NULL;
+    }
+    kc_arena_chunk *c = kc_mem_alloc(a->ctx, sizeof(kc_arena_chunk) + size);
+    if (!c) {
+        a->error = KC_ENOMEM;
+        return NULL;
+    }
+    c->size = size;
+    c->used = 0;
+    a->total += size;
+    if (a->next_size <= SIZE_MAX / 2)
+        a->next_size *= 2;
+    return c;
+}
+
+void *kc_arena_alloc(kc_arena *a, size_t size)
+{
+    if (size > SIZE_MAX - KC_ARENA_ALIGN)
+        return NULL;
+    size = (size + (KC_ARENA_ALIGN - 1)) & ~(size_t)(KC_ARENA_ALIGN - 1);
+    if (size == 0)
+        size = KC_ARENA_ALIGN;
+    kc_arena_chunk *c = a->head;
+    if (c && c->size - c->used >= size) {
+        void *p = c->data + c->used;
+        c->used += size;
+        return p;
+    }
+    /* A chunk after head may be free again after a rewind. */
+    kc_arena_chunk *n = chunk_new(a, size);
+    if (!n)
+        return NULL;
+    n->next = a->head;
+    a->head = n;
+    n->used = size;
+    return n->data;
+}
+
+void *kc_arena_array(kc_arena *a, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size) {
+        a->error = KC_ELIMIT;
+        return NULL;
+    }
+    return kc_arena_alloc(a, n * size);
+}
+
+char *kc_arena_strndup(kc_arena *a, const char *s, size_t len)
+{
+    if (len == SIZE_MAX)
+        return NULL;
+    char *p = kc_arena_alloc(a, len + 1);
+    if (p) {
+        if (len)
+            memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+void kc_arena_reset(kc_arena *a)
+{
+    a->error = KC_OK;
+    if (!a->head)
+        return;
+    if (!a->head->next) {
+        a->head->used = 0;
+        return;
+    }
+    /* Several chunks: replace them by one that holds everything, so the next
+     * run of similar size fits without allocating. */
+    size_t total = a->total;
+    kc_arena_free(a);
+    a->next_size = total;
+    kc_arena_chunk *c = chunk_new(a, total);
+    if (c) {
+        c->next = NULL;
+        a->head = c;
+    }
+    a->error = KC_OK;
+}
+
+kc_arena_mark kc_arena_get_mark(const kc_arena *a)
+{
+    kc_arena_mark m = {a->head, a->head ? a->head->used : 0};
+    return m;
+}
+
+void kc_arena_rewind(kc_arena *a, kc_arena_mark m)
+{
+    /* Chunks made after the mark are freed: they are the ones above it. */
+    while (a->head && a->head != m.chunk) {
+        kc_arena_chunk *c = a->head;
+        a->head = c->next;
+        a->total -= c->size;
+        kc_mem_free(a->ctx, c);
+    }
+    if (a->head)
+        a->head->used = m.used;
+}
+
+void kc_arena_free(kc_arena *a)
+{
+    kc_arena_chunk *c = a->head;
+    while (c) {
+        kc_arena_chunk *next = c->next;
+        kc_mem_free(a->ctx, c);
+        c = next;
+    }
+    a->head = NULL;
+    a->total = 0;
+}

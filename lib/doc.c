@@ -1,0 +1,175 @@
+/* doc.c - kc_doc: a parsed JSON document that owns its arena, and reading
+ * files for it.
+ *
+ * The document struct is itself allocated in its arena: the arena is set up
+ * on the stack, the parse fills it, and only on success is the arena handle
+ * moved into the document. A failure at any point frees the one arena. */
+#include "doc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "mem.h"
+
+/* Large enough that a typical document's tree fits in the first chunk or
+ * two; the arena doubles from there. */
+static size_t first_chunk(size_t len)
+{
+    const size_t cap = (size_t)1 << 24;
+    return 4096 + (len < cap ? len : cap);
+}
+
+kc_status kc_doc_parse_opts(kc_ctx *ctx, const char *text, size_t len, const char *source,
+                            int want_positions, kc_doc **out, kc_error *err)
+{
+    kc_error_init(err, source);
+    if (out)
+        *out = NULL;
+    if (!ctx || !out || (!text && len))
+        return kc_error_set(err, KC_EINVAL, "ctx, out and text are required");
+    const char *name = source ? source : "<string>";
+    kc_arena arena;
+    kc_arena_init(&arena, ctx, first_chunk(len), 0);
+    kc_status st = KC_ENOMEM;
+    kc_doc *doc = kc_arena_alloc(&arena, sizeof *doc);
+    char *src = doc ? kc_arena_strndup(&arena, name, strlen(name)) : NULL;
+    if (!src) {
+        kc_error_set(err, st, "out of memory while parsing JSON");
+        goto fail;
+    }
+    memset(doc, 0, sizeof *doc);
+    doc->ctx = ctx;
+    doc->source = src;
+    const kc_json_read_opts opts = {
+        kc_ctx_limit(ctx, KC_LIMIT_INPUT_BYTES),
+        kc_ctx_limit(ctx, KC_LIMIT_DEPTH),
+        kc_ctx_limit(ctx, KC_LIMIT_NODES),
+        want_positions,
+    };
+    st = kc_json_read(&arena, text, len, &opts, &doc->root, &doc->pos, err);
+    if (st != KC_OK)
+        goto fail;
+    doc->arena = arena;
+    *out = doc;
+    return KC_OK;
+fail:
+    kc_arena_free(&arena);
+    return st;
+}
+
+kc_status kc_doc_parse(kc_ctx *ctx, const char *text, size_t len, const char *source,
+                       kc_doc **out, kc_error *err)
+{
+    return kc_doc_parse_opts(ctx, text, len, source, 1, out, err);
+}
+
+kc_status kc_read_file(const kc_ctx *ctx, const char *path, char **data, size_t *len,
+                       kc_error *err)
+{
+    kc_error_init(err, path);
+    if (data)
+        *data = NULL;
+    if (len)
+        *len = 0;
+    if (!ctx || !path || !data || !len)
+        return kc_error_set(err, KC_EINVAL, "ctx, path, data and len are required");
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return kc_error_set(err, KC_EIO, "cannot open %s: %s", path, strerror(errno));
+    const size_t limit = kc_ctx_limit(ctx, KC_LIMIT_INPUT_BYTES);
+    void *buf = NULL;
+    size_t n = 0, cap = 0;
+    kc_status st = KC_OK;
+    /* Read in pieces rather than trusting a size from the file system (pipes,
+     * files that grow), and never more than one byte past the limit. */
+    for (;;) {
+        if (n > limit) {
+            st = KC_ELIMIT;
+            break;
+        }
+        if (kc_mem_grow(ctx, &buf, &cap, n + 65536 + 1, 1) != 0) {
+            st = KC_ENOMEM;
+            break;
+        }
+        size_t room = cap - n - 1;
+        const size_t left = limit - n;
+        if (room > left)
+            room = left + 1;
+        const size_t got = fread((char *)buf + n, 1, room, f);
+        n += got;
+        if (got < room) {
+            if (ferror(f))
+                st = KC_EIO;
+            break;
+        }
+    }
+    const int read_errno = errno;
+    fclose(f);
+    if (st == KC_OK) {
+        ((char *)buf)[n] = '\0';
+        *data = buf;
+        *len = n;
+        return KC_OK;
+    }
+    kc_mem_free(ctx, buf);
+    if (st == KC_ELIMIT) {
+        kc_error_set_pos(err, 1, 1, 0);
+        return kc_error_set(err, st,
+                            "%s is larger than the limit of %zu bytes (KC_LIMIT_INPUT_BYTES); "
+                            "raise the limit with kc_ctx_set_limit() to accept it",
+                            path, limit);
+    }
+    if (st == KC_EIO)
+        return kc_error_set(err, st, "cannot read %s: %s", path, strerror(read_errno));
+    return kc_error_set(err, st, "out of memory while reading %s", path);
+}
+
+kc_status kc_doc_load_file(kc_ctx *ctx, const char *path, kc_doc **out, kc_error *err)
+{
+    kc_error_init(err, path);
+    if (out)
+        *out = NULL;
+    if (!ctx || !path || !out)
+        return kc_error_set(err, KC_EINVAL, "ctx, path and out are required");
+    char *data;
+    size_t len;
+    kc_status st = kc_read_file(ctx, path, &data, &len, err);
+    if (st != KC_OK)
+        return st;
+    st = kc_doc_parse_opts(ctx, data, len, path, 1, out, err);
+    kc_mem_free(ctx, data);
+    return st;
+}
+
+const kc_value *kc_doc_root(const kc_doc *doc)
+{
+    return doc ? &doc->root : NULL;
+}
+
+const kc_pos *kc_doc_pos(const kc_doc *doc, const kc_value *v)
+{
+    return doc ? kc_pos_find(&doc->pos, v) : NULL;
+}
+
+int kc_doc_position(const kc_doc *doc, const kc_value *v, unsigned *line, unsigned *column)
+{
+    const kc_pos *p = kc_doc_pos(doc, v);
+    if (!p)
+        return 0;
+    if (line)
+        *line = p->line;
+    if (column)
+        *column = p->col;
+    return 1;
+}
+
+void kc_doc_free(kc_doc *doc)
+{
+    if (!doc)
+        return;
+    /* The struct lives in its own arena: copy the handle out before freeing. */
+    kc_arena arena = doc->arena;
+    kc_arena_free(&arena);
+}

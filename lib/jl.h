@@ -1,0 +1,144 @@
+/* jl.h - the JSON Logic engine: compiled form, compiler and evaluator.
+ *
+ * The engine knows nothing of kindness. A JSON Logic expression is compiled
+ * once into a tree of jl_node (operators resolved, constants converted, paths
+ * split and hashed) that lives in an arena and is never modified again, so any
+ * number of threads may evaluate it at once, each with its own jl_state. */
+#ifndef KC_JL_H
+#define KC_JL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "ctx.h"
+#include "value.h"
+
+typedef enum jl_op {
+    JL_CONST = 0, /* u.k */
+    JL_ARRAY,     /* array literal with computed elements */
+    JL_VAR,       /* {"var": "a.b"} / {"var": ["a.b", default]} */
+    JL_VAL,       /* {"val": ["a", "b"]} / {"val": [[up], "a"]} */
+    JL_EXISTS,
+    JL_MISSING,
+    JL_MISSING_SOME,
+    JL_COALESCE, /* ?? */
+    JL_IF,       /* if, ?: */
+    JL_AND,
+    JL_OR,
+    JL_NOT,
+    JL_NOTNOT,
+    JL_EQ,
+    JL_NE,
+    JL_SEQ,
+    JL_SNE,
+    JL_LT,
+    JL_LE,
+    JL_GT,
+    JL_GE,
+    JL_ADD,
+    JL_SUB,
+    JL_MUL,
+    JL_DIV,
+    JL_MOD,
+    JL_MIN,
+    JL_MAX,
+    JL_CAT,
+    JL_SUBSTR,
+    JL_IN,
+    JL_MERGE,
+    JL_MAP,
+    JL_FILTER,
+    JL_REDUCE,
+    JL_ALL,
+    JL_SOME,
+    JL_NONE,
+    JL_THROW,
+    JL_TRY,
+    JL_CUSTOM,
+    JL_OP_COUNT_
+} jl_op;
+
+/* One step of a variable path: an object key, or an array index when idx >= 0. */
+typedef struct jl_seg {
+    const char *key; /* NUL-terminated, in the expression's arena */
+    uint32_t len;
+    uint32_t hash;
+    int64_t idx; /* the key read as a canonical array index, or -1 */
+} jl_seg;
+
+/* Node flags. */
+#define JL_F_SPREAD 0x01u  /* args[0] is one expression whose array value gives the arguments */
+#define JL_F_DYNPATH 0x02u /* var/val/exists path computed at run time from args */
+#define JL_F_DEFAULT 0x04u /* var has a default: the last arg */
+
+typedef struct jl_node jl_node;
+
+struct jl_node {
+    uint8_t op;    /* jl_op */
+    uint8_t flags; /* JL_F_* */
+    uint16_t spare;
+    uint32_t nargs;
+    const jl_node *args; /* nargs children, contiguous */
+    union {
+        kc_value k; /* JL_CONST */
+        struct {
+            const jl_seg *segs;
+            uint32_t nsegs;
+            uint32_t up;      /* scopes to climb first (val's [[n], ...]) */
+            const char *text; /* the path as written, for messages and questions */
+        } path;
+        struct {
+            kc_op_fn fn;
+            void *ud;
+            const char *name;
+        } custom;
+    } u;
+};
+
+/* Compiles expr into *out; every allocation goes to arena. doc (may be NULL)
+ * gives line:column for errors; path_prefix (may be NULL) is prepended to the
+ * JSON Pointer of errors, e.g. "/rules/3/when". */
+kc_status kc_jl_compile(const kc_ctx *ctx, kc_arena *arena, const kc_value *expr,
+                        const kc_doc *doc, const char *path_prefix, jl_node *out,
+                        kc_error *err);
+
+/* Name of an operator (for messages and rendering), e.g. "==". */
+const char *kc_jl_op_name(const jl_node *n);
+
+/* ---- evaluation ---- */
+
+/* A lexical scope: the value `val`/`var` read from, and the one above it. */
+typedef struct jl_scope {
+    const kc_value *data;
+    const struct jl_scope *up;
+} jl_scope;
+
+/* Per-call evaluation state (the inside of a kc_eval). */
+typedef struct jl_state {
+    const kc_ctx *ctx;
+    kc_arena *arena;  /* scratch for values made during evaluation */
+    kc_value thrown;  /* valid after KC_ETHROWN */
+    unsigned tristate; /* absent facts at the root read as unknown, not null */
+    /* Variable nodes that read an absent fact (tristate only), in order. */
+    const jl_node **missing;
+    size_t nmissing, cap_missing;
+    kc_error *err; /* may be NULL */
+    uint32_t h_index, h_current, h_accumulator, h_type;
+} jl_state;
+
+void kc_jl_state_init(jl_state *st, const kc_ctx *ctx, kc_arena *arena);
+void kc_jl_state_free(jl_state *st);
+
+/* Evaluates n in scope sc into *out. KC_ETHROWN leaves st->thrown set. */
+kc_status kc_jl_eval(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out);
+
+/* For operators implemented inside the library: makes the call's result a new
+ * array of n values (uninitialised) in the evaluation's memory and returns
+ * it for the caller to fill; NULL when out of memory (or n is 0). */
+kc_value *kc_jl_call_new_array(kc_call *call, size_t n);
+
+/* Deep-copies src into arena (strings, arrays, objects). */
+kc_status kc_value_copy(kc_arena *arena, const kc_value *src, kc_value *dst);
+
+#endif

@@ -1,0 +1,127 @@
+/* value.h - the in-memory JSON value shared by documents, rules and evaluation.
+ *
+ * A value is 16 bytes and immutable once built. Containers point at arrays of
+ * values (or members) that live in an arena owned by a document, a compiled
+ * expression or an evaluation. Object keys carry a precomputed hash so member
+ * lookup compares a 32-bit hash and a length before touching bytes. */
+#ifndef KC_VALUE_H
+#define KC_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kindctx.h"
+
+/* Internal type tags beyond the public kc_type. KC_TYPE_UNKNOWN_ is the third
+ * truth value of three-valued evaluation: a fact the data does not have. It
+ * never appears in a document or in a result returned to the user. */
+#define KC_TYPE_UNKNOWN_ 6
+
+typedef struct kc_member kc_member;
+
+struct kc_value {
+    uint8_t type;  /* kc_type or KC_TYPE_UNKNOWN_ */
+    uint8_t flags; /* KC_VF_* */
+    uint16_t spare;
+    uint32_t n; /* string byte length, or array/object count */
+    union {
+        double num;
+        int boolean;
+        const char *str; /* NUL-terminated, n bytes before the NUL */
+        const kc_value *items;
+        const kc_member *members;
+    } u;
+};
+
+/* The value is a scope frame that lives on the C stack (an iterator's
+ * {"index": i}); copy it before it can outlive the frame. */
+#define KC_VF_TRANSIENT 0x01u
+
+struct kc_member {
+    const char *key; /* NUL-terminated */
+    uint32_t klen;
+    uint32_t khash;
+    kc_value val;
+};
+
+typedef kc_value kc_val;
+
+uint32_t kc_hash(const char *s, size_t len);
+
+static inline kc_value kc_v_null(void)
+{
+    kc_value v = {KC_TYPE_NULL, 0, 0, 0, {0}};
+    return v;
+}
+static inline kc_value kc_v_bool(int b)
+{
+    kc_value v = {KC_TYPE_BOOL, 0, 0, 0, {0}};
+    v.u.boolean = b ? 1 : 0;
+    return v;
+}
+static inline kc_value kc_v_num(double d)
+{
+    kc_value v = {KC_TYPE_NUMBER, 0, 0, 0, {0}};
+    v.u.num = d;
+    return v;
+}
+static inline kc_value kc_v_str(const char *s, uint32_t len)
+{
+    kc_value v = {KC_TYPE_STRING, 0, 0, len, {0}};
+    v.u.str = s;
+    return v;
+}
+static inline kc_value kc_v_arr(const kc_value *items, uint32_t n)
+{
+    kc_value v = {KC_TYPE_ARRAY, 0, 0, n, {0}};
+    v.u.items = items;
+    return v;
+}
+static inline kc_value kc_v_obj(const kc_member *m, uint32_t n)
+{
+    kc_value v = {KC_TYPE_OBJECT, 0, 0, n, {0}};
+    v.u.members = m;
+    return v;
+}
+static inline kc_value kc_v_unknown(void)
+{
+    kc_value v = {KC_TYPE_UNKNOWN_, 0, 0, 0, {0}};
+    return v;
+}
+
+/* Member lookup by key bytes and their kc_hash(). */
+const kc_value *kc_obj_get(const kc_value *obj, const char *key, size_t len, uint32_t hash);
+
+/* JSON Logic truthiness (see kc_value_truthy). Unknown counts as false here;
+ * three-valued callers test for it first. */
+int kc_truthy(const kc_value *v);
+
+/* Deep structural equality; numbers compare by value. A NULL pointer and an
+ * unknown value read as null, as in the public accessors. */
+int kc_equal(const kc_value *a, const kc_value *b);
+
+/* Finds members of m[0..n) with byte-identical keys (compared by hash, length
+ * and bytes). Returns 1 and sets *second to the earliest member whose key
+ * appeared before and *first to that earlier member; 0 when all keys differ;
+ * -1 when out of memory (objects over 16 members sort a scratch index
+ * allocated from ctx, so the check is O(n log n), not quadratic). */
+int kc_members_find_dup(const kc_ctx *ctx, const kc_member *m, size_t n, size_t *first,
+                        size_t *second);
+
+/* Parses a JSON number token (already validated by the caller's grammar) into
+ * a double, independent of the C locale. Returns 0, or -1 if it overflows
+ * (or is not an RFC 8259 number). */
+int kc_parse_json_number(const char *s, size_t len, double *out);
+
+/* Converts a string as JavaScript's Number() does: surrounding white space is
+ * ignored, "" is 0, decimal, 0x/0o/0b integers and "Infinity" are accepted.
+ * Returns 0 and sets *out, or -1 when the text is not a number (NaN). */
+int kc_string_to_number(const char *s, size_t len, double *out);
+
+/* Formats a finite double as JavaScript's Number#toString does (shortest text
+ * that reads back as the same double; integers without a fraction; exponent
+ * form below 1e-6 and from 1e21). buf needs KC_NUM_BUF bytes. Returns length. */
+#define KC_NUM_BUF 32
+size_t kc_format_number(double d, char *buf);
+
+#endif

@@ -1,0 +1,184 @@
+/* test_arena.c - the bump allocator: alignment, growth, reset, rewind,
+ * limits and allocation failure. */
+#include "testutil.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "arena.h"
+
+typedef struct fixture {
+    kc_test_alloc t;
+    kc_ctx *ctx;
+    size_t base; /* blocks the context itself holds */
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = test_calloc(1, sizeof *f);
+    const kc_allocator a = kc_test_allocator(&f->t);
+    if (kc_ctx_create(&f->ctx, &a) != KC_OK)
+        return -1;
+    f->base = f->t.live;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    kc_ctx_free(f->ctx);
+    const size_t live = f->t.live;
+    test_free(f);
+    return live == 0 ? 0 : -1;
+}
+
+static void allocations_are_aligned(void **state)
+{
+    fixture *f = *state;
+    kc_arena a;
+    kc_arena_init(&a, f->ctx, 256, 0);
+    static const size_t sizes[] = {1, 3, 7, 8, 9, 15, 16, 17, 31, 100, 1, 2, 500, 1};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        unsigned char *p = kc_arena_alloc(&a, sizes[i]);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+        assert_int_equal((uintptr_t)p % 16, 0);
+        memset(p, 0xAB, sizes[i]);
+    }
+    assert_non_null(kc_arena_alloc(&a, 0));
+    kc_arena_free(&a);
+}
+
+static void arena_grows_past_its_first_chunk(void **state)
+{
+    fixture *f = *state;
+    kc_arena a;
+    kc_arena_init(&a, f->ctx, 256, 0);
+    unsigned char *ptrs[64];
+    for (int i = 0; i < 64; i++) {
+        ptrs[i] = kc_arena_alloc(&a, 100);
+        assert_non_null(ptrs[i]);
+        memset(ptrs[i], i, 100);
+    }
+    for (int i = 0; i < 64; i++)
+        for (int k = 0; k < 100; k++)
+            assert_int_equal(ptrs[i][k], i);
+    assert_true(a.total >= 64 * 100);
+    assert_true(f->t.live > f->base + 1); /* several chunks */
+    /* A block larger than any chunk so far still fits. */
+    void *big = kc_arena_alloc(&a, 100000);
+    assert_non_null(big);
+    memset(big, 1, 100000);
+    kc_arena_free(&a);
+    assert_int_equal(f->t.live, f->base); /* the context */
+    assert_int_equal(a.total, 0);
+}
+
+static void workload(kc_arena *a)
+{
+    for (int i = 0; i < 50; i++)
+        assert_non_null(kc_arena_alloc(a, 200 + (size_t)i));
+    assert_non_null(kc_arena_strndup(a, "hello", 5));
+}
+
+static void reset_keeps_one_chunk_for_the_next_run(void **state)
+{
+    fixture *f = *state;
+    kc_arena a;
+    kc_arena_init(&a, f->ctx, 256, 0);
+    workload(&a);
+    assert_true(f->t.live > f->base + 1);
+    kc_arena_reset(&a);
+    assert_int_equal(f->t.live, f->base + 1); /* one chunk */
+    const size_t calls = f->t.calls;
+    workload(&a);
+    assert_int_equal(f->t.calls, calls); /* the second run allocates nothing */
+    kc_arena_reset(&a);
+    workload(&a);
+    assert_int_equal(f->t.calls, calls);
+    kc_arena_free(&a);
+}
+
+static void rewind_returns_to_the_mark(void **state)
+{
+    fixture *f = *state;
+    kc_arena a;
+    kc_arena_init(&a, f->ctx, 256, 0);
+    assert_non_null(kc_arena_alloc(&a, 64));
+    const kc_arena_mark m = kc_arena_get_mark(&a);
+    const size_t live = f->t.live, total = a.total;
+    void *first = kc_arena_alloc(&a, 32);
+    workload(&a);
+    kc_arena_rewind(&a, m);
+    assert_int_equal(f->t.live, live);
+    assert_int_equal(a.total, total);
+    assert_ptr_equal(kc_arena_alloc(&a, 32), first);
+    /* A mark taken on an empty arena rewinds to nothing. */
+    kc_arena b;
+    kc_arena_init(&b, f->ctx, 256, 0);
+    const kc_arena_mark empty = kc_arena_get_mark(&b);
+    workload(&b);
+    kc_arena_rewind(&b, empty);
+    assert_null(b.head);
+    kc_arena_free(&b);
+    kc_arena_free(&a);
+}
+
+static void limit_is_reported_as_elimit(void **state)
+{
+    fixture *f = *state;
+    kc_arena a;
+    kc_arena_init(&a, f->ctx, 256, 1024);
+    assert_non_null(kc_arena_alloc(&a, 512));
+    assert_null(kc_arena_alloc(&a, 2048));
+    assert_int_equal(a.error, KC_ELIMIT);
+    assert_true(a.total <= 1024);
+    /* Overflowing sizes are refused, not wrapped. */
+    assert_null(kc_arena_array(&a, SIZE_MAX / 2, 4));
+    assert_null(kc_arena_alloc(&a, SIZE_MAX));
+    assert_null(kc_arena_strndup(&a, "x", SIZE_MAX));
+    kc_arena_free(&a);
+}
+
+static void failing_allocator_is_reported_as_enomem(void **state)
+{
+    fixture *f = *state;
+    kc_arena a;
+    kc_arena_init(&a, f->ctx, 256, 0);
+    f->t.fail_at = f->t.calls + 1;
+    assert_null(kc_arena_alloc(&a, 10));
+    assert_int_equal(a.error, KC_ENOMEM);
+    /* A failure once does not poison later allocations. */
+    assert_non_null(kc_arena_alloc(&a, 10));
+    f->t.fail_at = 0;
+    kc_arena_free(&a);
+}
+
+static void strndup_copies_and_terminates(void **state)
+{
+    fixture *f = *state;
+    kc_arena a;
+    kc_arena_init(&a, f->ctx, 0, 0);
+    char *s = kc_arena_strndup(&a, "abcdef", 3);
+    assert_string_equal(s, "abc");
+    s = kc_arena_strndup(&a, NULL, 0);
+    assert_string_equal(s, "");
+    kc_arena_free(&a);
+    kc_arena_free(&a); /* twice is harmless */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(allocations_are_aligned, setup, teardown),
+        cmocka_unit_test_setup_teardown(arena_grows_past_its_first_chunk, setup, teardown),
+        cmocka_unit_test_setup_teardown(reset_keeps_one_chunk_for_the_next_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(rewind_returns_to_the_mark, setup, teardown),
+        cmocka_unit_test_setup_teardown(limit_is_reported_as_elimit, setup, teardown),
+        cmocka_unit_test_setup_teardown(failing_allocator_is_reported_as_enomem, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(strndup_copies_and_terminates, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
