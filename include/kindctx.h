@@ -360,6 +360,210 @@ KC_API kc_status kc_call_return_array(kc_call *call, const kc_value *const *item
 /* Sets the error {"type": type} and returns KC_ETHROWN for the callback to return. */
 KC_API kc_status kc_call_throw(kc_call *call, const char *type);
 
+/* ------------------------------------------------------------------------ */
+/* Diagnostics: every problem found in one pass                             */
+/* ------------------------------------------------------------------------ */
+
+/* A list of problems (each a kc_error with file, line, column and message),
+ * in the order found. Owned by the object that returned it. */
+typedef struct kc_diag kc_diag;
+
+/* Number of problems; 0 for NULL. */
+KC_API size_t kc_diag_count(const kc_diag *d);
+/* Problem i (borrowed), or NULL when out of range. */
+KC_API const kc_error *kc_diag_get(const kc_diag *d, size_t i);
+
+/* ------------------------------------------------------------------------ */
+/* Scenarios                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* A scenario: one offered act and its context (docs/scenarios.md). Immutable;
+ * share freely between threads. */
+typedef struct kc_scenario kc_scenario;
+
+/*
+ * Parses and checks a scenario document: strict JSON (as kc_doc_parse), then
+ * the known fields' types and ranges (e.g. relationship.trust is a number in
+ * 0..1), and keys that look like misspelt known keys ("alergies": did you
+ * mean "allergies"?). Custom fields are allowed. On failure err holds the
+ * first problem (KC_ESCHEMA for shape problems) with line and column.
+ * On success *out owns the scenario: free with kc_scenario_free().
+ */
+KC_API kc_status kc_scenario_parse(kc_ctx *ctx, const char *text, size_t len, const char *source,
+                                   kc_scenario **out, kc_error *err);
+/* As kc_scenario_parse(), from a file (its path names it in errors). */
+KC_API kc_status kc_scenario_load_file(kc_ctx *ctx, const char *path, kc_scenario **out,
+                                       kc_error *err);
+/* As kc_scenario_parse(), from a cJSON tree (not retained); errors carry a
+ * JSON Pointer path instead of a line. */
+KC_API kc_status kc_scenario_from_cjson(kc_ctx *ctx, const struct cJSON *json, kc_scenario **out,
+                                        kc_error *err);
+/* Checks a scenario text and reports every problem (up to KC_LIMIT_ERRORS).
+ * Returns KC_OK when there are none; *out (may be NULL on KC_ENOMEM) owns the
+ * list either way: free with kc_diag_free(). */
+KC_API kc_status kc_scenario_check(kc_ctx *ctx, const char *text, size_t len, const char *source,
+                                   kc_diag **out);
+/* The scenario document; borrowed, valid until kc_scenario_free(). */
+KC_API const kc_value *kc_scenario_root(const kc_scenario *s);
+/* Its "id", or "" when it has none. Borrowed. */
+KC_API const char *kc_scenario_id(const kc_scenario *s);
+/* Frees a scenario. Accepts NULL. */
+KC_API void kc_scenario_free(kc_scenario *s);
+/* Frees a diagnostics list returned to the caller. Accepts NULL. */
+KC_API void kc_diag_free(kc_diag *d);
+
+/* ------------------------------------------------------------------------ */
+/* Rule sets                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* A compiled rule set (docs/rules.md): immutable once built; evaluation takes
+ * it const, so one rule set serves any number of threads. */
+typedef struct kc_ruleset kc_ruleset;
+
+/* Composes a rule set from several sources, in order: later sources add rules
+ * or override them by id ("override": true). Nothing is built until
+ * kc_builder_build(), and nothing is half-built: a build with any problem
+ * fails and returns no rule set. */
+typedef struct kc_builder kc_builder;
+
+/* Errors: KC_EINVAL, KC_ENOMEM. Free with kc_builder_free(). */
+KC_API kc_status kc_builder_create(kc_ctx *ctx, kc_builder **out);
+/* Adds a rule file. Problems in it are recorded (see kc_builder_diagnostics)
+ * and returned as the first one's status; later files can still be added so
+ * that every problem is reported in one pass. */
+KC_API kc_status kc_builder_add_file(kc_builder *b, const char *path);
+/* Adds rule-set text; source names it in messages (NULL: "<string>"). */
+KC_API kc_status kc_builder_add_string(kc_builder *b, const char *text, size_t len,
+                                       const char *source);
+/* Adds the bundled rule set, compiled into the library. */
+KC_API kc_status kc_builder_add_default(kc_builder *b);
+/* Builds the rule set from everything added. Fails with the first recorded
+ * problem's status if any source had a problem, or with the composition's own
+ * (KC_ECONFLICT, KC_ESCHEMA) after recording it. *out owns the result. */
+KC_API kc_status kc_builder_build(kc_builder *b, kc_ruleset **out);
+/* Every problem recorded so far; borrowed, valid until kc_builder_free(). */
+KC_API const kc_diag *kc_builder_diagnostics(const kc_builder *b);
+/* Frees a builder (not the rule sets it built). Accepts NULL. */
+KC_API void kc_builder_free(kc_builder *b);
+
+/* One-file shortcuts; err gets the first problem. *out owns the rule set. */
+KC_API kc_status kc_ruleset_load_file(kc_ctx *ctx, const char *path, kc_ruleset **out,
+                                      kc_error *err);
+KC_API kc_status kc_ruleset_load_string(kc_ctx *ctx, const char *text, size_t len,
+                                        const char *source, kc_ruleset **out, kc_error *err);
+/* The bundled rule set, compiled into the library: no files needed. */
+KC_API kc_status kc_ruleset_load_default(kc_ctx *ctx, kc_ruleset **out, kc_error *err);
+/* Frees a rule set. Accepts NULL. Free results made with it first. */
+KC_API void kc_ruleset_free(kc_ruleset *rs);
+
+/* Names and versions, joined with " + " when several files named themselves.
+ * Borrowed; valid until kc_ruleset_free(). */
+KC_API const char *kc_ruleset_name(const kc_ruleset *rs);
+KC_API const char *kc_ruleset_version(const kc_ruleset *rs);
+KC_API size_t kc_ruleset_dimension_count(const kc_ruleset *rs);
+/* Id and label of dimension i (declaration order), NULL when out of range. */
+KC_API const char *kc_ruleset_dimension_id(const kc_ruleset *rs, size_t i);
+KC_API const char *kc_ruleset_dimension_label(const kc_ruleset *rs, size_t i);
+KC_API size_t kc_ruleset_verdict_count(const kc_ruleset *rs);
+/* Id and label of verdict i, best first; NULL when out of range. */
+KC_API const char *kc_ruleset_verdict_id(const kc_ruleset *rs, size_t i);
+KC_API const char *kc_ruleset_verdict_label(const kc_ruleset *rs, size_t i);
+KC_API size_t kc_ruleset_rule_count(const kc_ruleset *rs);
+
+/* Everything about one rule; all pointers borrowed from the rule set. */
+typedef struct kc_rule_info {
+    const char *id;
+    const char *dimension;
+    double weight;
+    const char *veto;     /* verdict id, or NULL */
+    const char *because;  /* template text as written */
+    const char *advice;   /* template text, or NULL */
+    const char *source;   /* the idea the rule encodes */
+    const kc_value *when; /* the condition as written (JSON Logic) */
+    const char *file;     /* where the rule was defined */
+    unsigned line, column;
+} kc_rule_info;
+
+/* Rule i (definition order). Errors: KC_EINVAL, KC_ENOTFOUND. */
+KC_API kc_status kc_ruleset_rule(const kc_ruleset *rs, size_t i, kc_rule_info *out);
+/* Rule by id. Errors: KC_EINVAL, KC_ENOTFOUND. */
+KC_API kc_status kc_ruleset_find_rule(const kc_ruleset *rs, const char *id, kc_rule_info *out);
+
+/* ------------------------------------------------------------------------ */
+/* Evaluation and results                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* The outcome of judging one scenario. Reusable: evaluating into the same
+ * result again replaces its content and reuses its memory. Owned by one
+ * thread at a time. */
+typedef struct kc_result kc_result;
+
+/* Errors: KC_EINVAL, KC_ENOMEM. Free with kc_result_free(). */
+KC_API kc_status kc_result_create(kc_ctx *ctx, kc_result **out);
+/* Frees a result. Accepts NULL. */
+KC_API void kc_result_free(kc_result *res);
+
+/*
+ * Judges a scenario (any JSON object; kc_scenario_root() of a checked one)
+ * with a rule set, into res. The rule set is only read. Afterwards res refers
+ * to both rs and scenario: keep them alive while reading res.
+ * Rule conditions that raise an error count as not fired and are listed in
+ * the result as problems. Errors: KC_EINVAL, KC_ENOMEM, KC_ELIMIT.
+ */
+KC_API kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result *res,
+                             kc_error *err);
+
+/* Verdict id (e.g. "kind") and its label. Borrowed from the rule set. */
+KC_API const char *kc_result_verdict(const kc_result *res);
+KC_API const char *kc_result_verdict_label(const kc_result *res);
+/* Sum of the weights of the fired rules over scored dimensions. */
+KC_API double kc_result_score(const kc_result *res);
+/* Score of dimension i (rule-set order); 0 when out of range. */
+KC_API double kc_result_dimension_score(const kc_result *res, size_t i);
+
+/* A rule that fired, with its explanation rendered for this scenario. */
+typedef struct kc_finding {
+    const char *rule;
+    const char *dimension;
+    double weight;
+    const char *veto;    /* verdict this rule caps at, or NULL */
+    const char *because; /* rendered; borrowed from res */
+    const char *advice;  /* rendered, or NULL */
+} kc_finding;
+
+/* Fired rules, largest contribution (|weight|) first. */
+KC_API size_t kc_result_fired_count(const kc_result *res);
+/* Renders on first use, hence non-const. Errors: KC_EINVAL, KC_ENOTFOUND,
+ * KC_ENOMEM. */
+KC_API kc_status kc_result_fired(kc_result *res, size_t i, kc_finding *out);
+
+/* Rules that could not be decided because facts they need are absent. */
+KC_API size_t kc_result_undecided_count(const kc_result *res);
+/* Id of undecided rule i, or NULL. */
+KC_API const char *kc_result_undecided(const kc_result *res, size_t i);
+
+/* An open question: a missing fact that could change the verdict. */
+typedef struct kc_question {
+    const char *fact;     /* dotted path, e.g. "relationship.wanted" */
+    size_t rules;         /* undecided rules that need it */
+    double weight;        /* sum of |weight| of those rules */
+    const char *could_be; /* a verdict it could lead to, or NULL if none changes */
+} kc_question;
+
+/* Open questions, most decisive first. */
+KC_API size_t kc_result_question_count(const kc_result *res);
+KC_API kc_status kc_result_question(const kc_result *res, size_t i, kc_question *out);
+
+/* A plain-language paragraph naming the deciding factors. Rendered on first
+ * use; borrowed from res; NULL only when out of memory. */
+KC_API const char *kc_result_summary(kc_result *res);
+
+/* The result as JSON (docs/results.md): top-level keys "scenario", "ruleset",
+ * "verdict", "label", "score", "dimensions", "fired", "vetoes", "undecided",
+ * "questions", "margin", "problems", "summary". Caller frees *out with
+ * kc_free(ctx, *out). Errors: KC_EINVAL, KC_ENOMEM. */
+KC_API kc_status kc_result_to_json(kc_result *res, int pretty, char **out, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

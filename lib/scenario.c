@@ -1,0 +1,2 @@
+/* scenario.c - placeholder; being written. */
+typedef int kc_placeholder_scenario;
