@@ -21,6 +21,24 @@ typedef struct cli_opts {
 } cli_opts;
 
 int cmd_logic(const cli_opts *o, int argc, char **argv);
+int cmd_eval(const cli_opts *o, int argc, char **argv);
+int cmd_check(const cli_opts *o, int argc, char **argv);
+
+/* Moves "--rules FILE" options out of argv (see rules.c). */
+char **cli_collect_rules(int *argc, char **argv, size_t *nfiles);
+/* Builds the rule set from files (the bundled set first when there are none,
+ * or when the first is an extension); prints problems; returns an exit code. */
+int cli_load_rules(kc_ctx *ctx, char *const *files, size_t nfiles, kc_ruleset **out);
+/* Prints every problem of d, one per line; returns how many. */
+int cli_print_diag(const kc_diag *d, FILE *f, int prefixed);
+/* Reads a whole file ("-" is standard input) into a malloc'd, NUL-terminated
+ * buffer; returns 0, or -1 after printing why. */
+int cli_read_file(const char *path, char **text, size_t *len);
+/* Loads and checks a scenario file ("-" reads standard input). */
+kc_status cli_load_scenario(kc_ctx *ctx, const char *path, kc_scenario **out, kc_error *err);
+
+/* Whether to colour output written to f (a terminal, and NO_COLOR unset). */
+int cli_use_color(FILE *f);
 
 /* Prints "kindctx: file:line:column: message" for err on stderr. */
 void cli_report(const kc_error *err);

@@ -12,6 +12,8 @@ static void usage(FILE *f)
           "from its context, and explains why.\n"
           "\n"
           "Commands:\n"
+          "  eval       judge scenario files and explain the verdicts\n"
+          "  check      check rule and scenario files; print every problem\n"
           "  logic      evaluate JSON Logic over JSON Lines (stdin -> stdout)\n"
           "\n"
           "Run 'kindctx COMMAND --help' for a command's options.\n"
@@ -40,6 +42,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "logic") == 0)
         return cmd_logic(&o, argc - 1, argv + 1);
+    if (strcmp(cmd, "eval") == 0)
+        return cmd_eval(&o, argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(&o, argc - 1, argv + 1);
     cli_errorf("unknown command '%s' (see kindctx --help)", cmd);
     return KC_EXIT_USAGE;
 }

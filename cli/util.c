@@ -1,7 +1,10 @@
 /* util.c - small helpers for the command: messages, JSON strings, line input. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -76,4 +79,73 @@ long cli_read_line(FILE *f, char **buf, size_t *cap)
     if (*buf)
         (*buf)[len] = '\0';
     return (long)len;
+}
+
+int cli_use_color(FILE *f)
+{
+    const char *no = getenv("NO_COLOR");
+    if (no && no[0])
+        return 0;
+    return isatty(fileno(f));
+}
+
+int cli_read_file(const char *path, char **text, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        cli_errorf("%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n + 65536 + 1 > cap) {
+            size_t ncap = cap ? cap * 2 : 65536 * 2;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                if (f != stdin)
+                    fclose(f);
+                cli_errorf("%s: out of memory", path);
+                return -1;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int bad = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (bad) {
+        free(buf);
+        cli_errorf("%s: read error", path);
+        return -1;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+kc_status cli_load_scenario(kc_ctx *ctx, const char *path, kc_scenario **out, kc_error *err)
+{
+    if (strcmp(path, "-") != 0)
+        return kc_scenario_load_file(ctx, path, out, err);
+    char *text = NULL;
+    size_t len = 0;
+    if (cli_read_file(path, &text, &len)) {
+        *out = NULL;
+        memset(err, 0, sizeof *err);
+        snprintf(err->source, sizeof err->source, "<stdin>");
+        snprintf(err->message, sizeof err->message, "cannot read standard input");
+        err->status = KC_EIO;
+        return KC_EIO;
+    }
+    kc_status st = kc_scenario_parse(ctx, text, len, "<stdin>", out, err);
+    free(text);
+    return st;
 }

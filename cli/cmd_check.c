@@ -1,0 +1,120 @@
+/* cmd_check.c - `kindctx check`: every problem in rule and scenario files. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: kindctx check FILE...\n"
+          "\n"
+          "Checks rule-set files and scenario files and prints every problem as\n"
+          "  file:line:column: message\n"
+          "A file is read as a rule set when it says \"kindctx\": \"ruleset/1\" (or has\n"
+          "\"rules\"), otherwise as a scenario. Rule files compose in the order given,\n"
+          "on top of the bundled rule set when the first one has no \"dimensions\".\n"
+          "\n"
+          "Exit status: 0 no problems; 1 problems found; 2 usage; 3 a file could not\n"
+          "be read; 4 out of memory.\n",
+          f);
+}
+
+static int is_ruleset(const kc_value *root)
+{
+    const kc_value *tag = kc_value_get(root, "kindctx", 7);
+    const char *t = kc_value_string(tag, NULL);
+    if (t)
+        return strncmp(t, "ruleset/", 8) == 0;
+    return kc_value_get(root, "rules", 5) != NULL;
+}
+
+int cmd_check(const cli_opts *o, int argc, char **argv)
+{
+    (void)o;
+    int nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return KC_EXIT_OK;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            cli_errorf("check: unknown option '%s' (see kindctx check --help)", argv[i]);
+            return KC_EXIT_USAGE;
+        }
+        argv[++nfiles] = argv[i];
+    }
+    if (nfiles == 0) {
+        cli_errorf("check: no file given (see kindctx check --help)");
+        return KC_EXIT_USAGE;
+    }
+    kc_ctx *ctx = NULL;
+    if (kc_ctx_create(&ctx, NULL) != KC_OK) {
+        cli_errorf("out of memory");
+        return KC_EXIT_INTERNAL;
+    }
+    char **rules = malloc(sizeof *rules * (size_t)nfiles);
+    if (!rules) {
+        kc_ctx_free(ctx);
+        cli_errorf("out of memory");
+        return KC_EXIT_INTERNAL;
+    }
+    size_t nrules = 0;
+    int problems = 0, rc = KC_EXIT_OK;
+    for (int i = 1; i <= nfiles; i++) {
+        const char *path = argv[i];
+        kc_doc *doc = NULL;
+        kc_error err;
+        kc_status st = kc_doc_load_file(ctx, path, &doc, &err);
+        if (st) {
+            char buf[1024];
+            kc_error_format(&err, buf, sizeof buf);
+            printf("%s\n", buf);
+            problems++;
+            if (st == KC_EIO)
+                rc = KC_EXIT_IO;
+            continue;
+        }
+        if (is_ruleset(kc_doc_root(doc))) {
+            rules[nrules++] = argv[i];
+        } else {
+            char *text = NULL;
+            size_t len = 0;
+            kc_diag *d = NULL;
+            if (cli_read_file(path, &text, &len) == 0) {
+                kc_scenario_check(ctx, text, len, path, &d);
+                problems += cli_print_diag(d, stdout, 0);
+                kc_diag_free(d);
+                free(text);
+            }
+        }
+        kc_doc_free(doc);
+    }
+    if (nrules > 0) {
+        kc_builder *b = NULL;
+        if (kc_builder_create(ctx, &b) != KC_OK) {
+            rc = KC_EXIT_INTERNAL;
+        } else {
+            kc_doc *first = NULL;
+            if (kc_doc_load_file(ctx, rules[0], &first, NULL) == KC_OK &&
+                !kc_value_get(kc_doc_root(first), "dimensions", 10))
+                kc_builder_add_default(b);
+            kc_doc_free(first);
+            for (size_t i = 0; i < nrules; i++)
+                kc_builder_add_file(b, rules[i]);
+            kc_ruleset *rs = NULL;
+            if (kc_builder_build(b, &rs) == KC_OK)
+                kc_ruleset_free(rs);
+            problems += cli_print_diag(kc_builder_diagnostics(b), stdout, 0);
+            kc_builder_free(b);
+        }
+    }
+    free(rules);
+    kc_ctx_free(ctx);
+    if (problems) {
+        fprintf(stderr, "kindctx: %d problem%s in %d file%s\n", problems,
+                problems == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s");
+        if (rc == KC_EXIT_OK)
+            rc = KC_EXIT_FAIL;
+    }
+    return rc;
+}

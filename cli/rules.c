@@ -1,0 +1,93 @@
+/* rules.c - loading the rule set a command works with, and reporting its
+ * problems. Uses only the public API. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Whether a rule file declares its own dimensions; one that does not is an
+ * extension, composed on top of the bundled rule set. */
+static int is_extension(kc_ctx *ctx, const char *path)
+{
+    kc_doc *doc = NULL;
+    if (kc_doc_load_file(ctx, path, &doc, NULL) != KC_OK)
+        return 0; /* the builder will report why */
+    int ext = kc_value_get(kc_doc_root(doc), "dimensions", 10) == NULL;
+    kc_doc_free(doc);
+    return ext;
+}
+
+int cli_print_diag(const kc_diag *d, FILE *f, int prefixed)
+{
+    size_t n = kc_diag_count(d);
+    for (size_t i = 0; i < n; i++) {
+        char buf[1024];
+        kc_error_format(kc_diag_get(d, i), buf, sizeof buf);
+        fprintf(f, "%s%s\n", prefixed ? "kindctx: " : "", buf);
+    }
+    return (int)n;
+}
+
+int cli_load_rules(kc_ctx *ctx, char *const *files, size_t nfiles, kc_ruleset **out)
+{
+    kc_builder *b = NULL;
+    if (kc_builder_create(ctx, &b) != KC_OK) {
+        cli_errorf("out of memory");
+        return KC_EXIT_INTERNAL;
+    }
+    kc_status st = KC_OK;
+    if (nfiles == 0 || is_extension(ctx, files[0]))
+        st = kc_builder_add_default(b);
+    for (size_t i = 0; i < nfiles && st != KC_ENOMEM; i++) {
+        kc_status s = kc_builder_add_file(b, files[i]);
+        if (s && !st)
+            st = s;
+    }
+    if (st == KC_OK)
+        st = kc_builder_build(b, out);
+    int rc = KC_EXIT_OK;
+    if (st) {
+        cli_print_diag(kc_builder_diagnostics(b), stderr, 1);
+        if (st == KC_ENOMEM)
+            rc = KC_EXIT_INTERNAL;
+        else if (st == KC_EIO)
+            rc = KC_EXIT_IO;
+        else
+            rc = KC_EXIT_FAIL;
+        if (kc_diag_count(kc_builder_diagnostics(b)) == 0)
+            cli_errorf("cannot load the rules: %s", kc_strerror(st));
+    }
+    kc_builder_free(b);
+    return rc;
+}
+
+char **cli_collect_rules(int *argc, char **argv, size_t *nfiles)
+{
+    /* Moves every "--rules FILE" out of argv, in order, into a new array
+     * (free() it); the remaining arguments close up. NULL on a --rules with
+     * no file (then *nfiles is (size_t)-1) or no memory. */
+    char **files = malloc(sizeof *files * (size_t)(*argc + 1));
+    if (!files) {
+        *nfiles = 0;
+        return NULL;
+    }
+    int w = 1;
+    size_t n = 0;
+    for (int i = 1; i < *argc; i++) {
+        if (strcmp(argv[i], "--rules") == 0 || strcmp(argv[i], "-r") == 0) {
+            if (i + 1 >= *argc) {
+                free(files);
+                *nfiles = (size_t)-1;
+                return NULL;
+            }
+            files[n++] = argv[++i];
+        } else if (strncmp(argv[i], "--rules=", 8) == 0) {
+            files[n++] = argv[i] + 8;
+        } else {
+            argv[w++] = argv[i];
+        }
+    }
+    *argc = w;
+    *nfiles = n;
+    return files;
+}

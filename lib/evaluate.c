@@ -1,0 +1,370 @@
+/* evaluate.c - judging a scenario with a rule set.
+ *
+ * Every rule's condition runs in three-valued mode against the scenario:
+ *   true    -> the rule fires: its weight goes to its dimension (and to the
+ *              total when the dimension is scored); a veto caps the verdict;
+ *   false   -> nothing;
+ *   unknown -> the rule is undecided: the facts it read and could not find
+ *              become open questions;
+ *   raises  -> counted as not fired and reported as a problem of the rule.
+ * The verdict is the worst of the band the total falls in and every veto.
+ * Nothing here allocates once the result has grown to fit: arrays are kept
+ * between evaluations and the arenas are reset, not freed. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "mem.h"
+#include "result.h"
+
+kc_status kc_result_create(kc_ctx *ctx, kc_result **out)
+{
+    if (!out)
+        return KC_EINVAL;
+    *out = NULL;
+    if (!ctx)
+        return KC_EINVAL;
+    kc_result *res = kc_mem_alloc(ctx, sizeof *res);
+    if (!res)
+        return KC_ENOMEM;
+    memset(res, 0, sizeof *res);
+    res->ctx = ctx;
+    kc_arena_init(&res->scratch, ctx, 8192, kc_ctx_limit(ctx, KC_LIMIT_EVAL_BYTES));
+    kc_arena_init(&res->text, ctx, 4096, 0);
+    kc_jl_state_init(&res->st, ctx, &res->scratch);
+    res->st.tristate = 1;
+    kc_buf_init(&res->buf, ctx);
+    kc_buf_init(&res->sum, ctx);
+    *out = res;
+    return KC_OK;
+}
+
+void kc_result_free(kc_result *res)
+{
+    if (!res)
+        return;
+    const kc_ctx *ctx = res->ctx;
+    kc_jl_state_free(&res->st);
+    kc_arena_free(&res->scratch);
+    kc_arena_free(&res->text);
+    kc_buf_free(&res->buf);
+    kc_buf_free(&res->sum);
+    kc_mem_free(ctx, res->dims);
+    kc_mem_free(ctx, res->fired);
+    kc_mem_free(ctx, res->undecided);
+    kc_mem_free(ctx, (void *)res->missing);
+    kc_mem_free(ctx, res->problems);
+    kc_mem_free(ctx, res->questions);
+    kc_mem_free(ctx, (void *)res->because);
+    kc_mem_free(ctx, (void *)res->advice);
+    kc_mem_free(ctx, res);
+}
+
+const char *kc_res_strdup(kc_result *res, const char *s, size_t len)
+{
+    return kc_arena_strndup(&res->text, s, len);
+}
+
+/* Grows an array member; returns 0 or -1. */
+#define GROW(res, arr, cap, need) \
+    kc_mem_grow((res)->ctx, (void **)&(arr), &(cap), (need), sizeof *(arr))
+
+static kc_status note_undecided(kc_result *res, uint32_t rule, size_t mark)
+{
+    const jl_state *st = &res->st;
+    size_t count = st->nmissing - mark;
+    if (GROW(res, res->undecided, res->cap_undecided, res->nundecided + 1) ||
+        GROW(res, res->missing, res->cap_missing, res->nmissing + count))
+        return KC_ENOMEM;
+    res_undecided *u = &res->undecided[res->nundecided++];
+    u->rule = rule;
+    u->first = (uint32_t)res->nmissing;
+    u->count = (uint32_t)count;
+    memcpy((void *)(res->missing + res->nmissing), st->missing + mark, count * sizeof *res->missing);
+    res->nmissing += count;
+    return KC_OK;
+}
+
+static kc_status note_problem(kc_result *res, uint32_t rule)
+{
+    if (GROW(res, res->problems, res->cap_problems, res->nproblems + 1))
+        return KC_ENOMEM;
+    const kc_value *t = kc_obj_get(&res->st.thrown, "type", 4, res->st.h_type);
+    const char *type = "error";
+    size_t len = 5;
+    if (t && t->type == KC_TYPE_STRING) {
+        type = t->u.str;
+        len = t->n;
+    }
+    const char *copy = kc_res_strdup(res, type, len);
+    if (!copy)
+        return KC_ENOMEM;
+    res->problems[res->nproblems].rule = rule;
+    res->problems[res->nproblems].type = copy;
+    res->nproblems++;
+    return KC_OK;
+}
+
+/* The fact an unknown read stands for, in plain dotted form. */
+static const char *fact_of(const jl_node *n)
+{
+    if ((n->op == JL_VAR || n->op == JL_VAL) && !(n->flags & JL_F_DYNPATH) && n->u.path.text)
+        return n->u.path.text;
+    return "(a computed path)";
+}
+
+static int question_order(const void *pa, const void *pb)
+{
+    const res_question *a = pa, *b = pb;
+    if ((a->could_be >= 0) != (b->could_be >= 0))
+        return a->could_be >= 0 ? -1 : 1;
+    if (a->weight != b->weight)
+        return a->weight > b->weight ? -1 : 1;
+    if (a->rules != b->rules)
+        return a->rules > b->rules ? -1 : 1;
+    return strcmp(a->fact, b->fact);
+}
+
+/* The verdict reached if undecided rule u turned out to fire. */
+static uint32_t verdict_if_fired(const kc_result *res, const rs_rule *r)
+{
+    double total = res->total + (res->rs->dims[r->dim].scored ? r->weight : 0);
+    int32_t veto = res->worst_veto;
+    if (r->veto > veto)
+        veto = r->veto;
+    return kc_rs_decide(res->rs, total, veto, NULL);
+}
+
+/* Open questions: each missing fact, the undecided rules that need it, and a
+ * verdict answering it could lead to. */
+static kc_status build_questions(kc_result *res)
+{
+    res->nquestions = 0;
+    for (size_t u = 0; u < res->nundecided; u++) {
+        const res_undecided *ud = &res->undecided[u];
+        const rs_rule *r = &res->rs->rules[ud->rule];
+        uint32_t alt = verdict_if_fired(res, r);
+        for (uint32_t m = 0; m < ud->count; m++) {
+            const char *fact = fact_of(res->missing[ud->first + m]);
+            /* A rule may read the same fact twice: count it once per rule. */
+            int seen = 0;
+            for (uint32_t k = 0; k < m && !seen; k++)
+                seen = strcmp(fact_of(res->missing[ud->first + k]), fact) == 0;
+            if (seen)
+                continue;
+            res_question *q = NULL;
+            for (size_t k = 0; k < res->nquestions && !q; k++)
+                if (strcmp(res->questions[k].fact, fact) == 0)
+                    q = &res->questions[k];
+            if (!q) {
+                if (GROW(res, res->questions, res->cap_questions, res->nquestions + 1))
+                    return KC_ENOMEM;
+                q = &res->questions[res->nquestions++];
+                q->fact = fact;
+                q->rules = 0;
+                q->weight = 0;
+                q->could_be = -1;
+            }
+            q->rules++;
+            q->weight += fabs(r->weight);
+            if (alt != res->verdict) {
+                /* Keep the verdict furthest from the current one; the worse on a tie. */
+                int32_t cur = q->could_be;
+                long dnew = labs((long)alt - (long)res->verdict);
+                long dcur = cur < 0 ? -1 : labs((long)cur - (long)res->verdict);
+                if (dnew > dcur || (dnew == dcur && (int32_t)alt > cur))
+                    q->could_be = (int32_t)alt;
+            }
+        }
+    }
+    if (res->nquestions > 1)
+        qsort(res->questions, res->nquestions, sizeof *res->questions, question_order);
+    return KC_OK;
+}
+
+static void reset(kc_result *res)
+{
+    kc_arena_reset(&res->scratch);
+    kc_arena_reset(&res->text);
+    res->st.nmissing = 0;
+    res->evaluated = 0;
+    res->total = 0;
+    res->nfired = res->nundecided = res->nmissing = res->nproblems = res->nquestions = 0;
+    res->fired_sorted = 0;
+    res->worst_veto = -1;
+    res->veto_rule = -1;
+    res->summary = NULL;
+}
+
+kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result *res,
+                      kc_error *err)
+{
+    kc_error_init(err, "<evaluate>");
+    if (!rs || !scenario || !res)
+        return kc_error_set(err, KC_EINVAL, "kc_evaluate: NULL argument");
+    reset(res);
+    res->rs = rs;
+    res->scenario = scenario;
+    if (res->cap_dims < rs->ndims) {
+        double *d = kc_mem_realloc(res->ctx, res->dims, rs->ndims * sizeof *d);
+        if (!d)
+            return kc_error_set(err, KC_ENOMEM, "out of memory while evaluating");
+        res->dims = d;
+        res->cap_dims = rs->ndims;
+    }
+    for (uint32_t i = 0; i < rs->ndims; i++)
+        res->dims[i] = 0;
+
+    jl_scope root = {scenario, NULL};
+    res->st.err = err;
+    kc_status s = KC_OK;
+    for (uint32_t i = 0; i < rs->nrules && s == KC_OK; i++) {
+        const rs_rule *r = &rs->rules[i];
+        size_t mark = res->st.nmissing;
+        kc_value v;
+        s = kc_jl_eval(&res->st, &r->when, &root, &v);
+        if (s == KC_ETHROWN) {
+            s = note_problem(res, i);
+        } else if (s == KC_OK && v.type == KC_TYPE_UNKNOWN_) {
+            s = note_undecided(res, i, mark);
+        } else if (s == KC_OK && kc_truthy(&v)) {
+            if (GROW(res, res->fired, res->cap_fired, res->nfired + 1)) {
+                s = KC_ENOMEM;
+                break;
+            }
+            res->fired[res->nfired].rule = i;
+            res->fired[res->nfired].absw = fabs(r->weight);
+            res->nfired++;
+            res->dims[r->dim] += r->weight;
+            if (rs->dims[r->dim].scored)
+                res->total += r->weight;
+            if (r->veto > res->worst_veto) {
+                res->worst_veto = r->veto;
+                res->veto_rule = (int32_t)i;
+            }
+        }
+        /* Reads of absent facts only matter for undecided rules. */
+        res->st.nmissing = mark;
+    }
+    res->st.err = NULL;
+    if (s == KC_OK)
+        res->verdict = kc_rs_decide(rs, res->total, res->worst_veto, &res->band);
+    if (s == KC_OK)
+        s = build_questions(res);
+    if (s == KC_OK && GROW(res, res->because, res->cap_render, res->nfired)) {
+        s = KC_ENOMEM;
+    } else if (s == KC_OK) {
+        /* because and advice share cap_render; keep them the same size. */
+        size_t cap = res->cap_render;
+        const char **adv = kc_mem_realloc(res->ctx, (void *)res->advice, cap * sizeof *adv);
+        if (!adv)
+            s = KC_ENOMEM;
+        else
+            res->advice = adv;
+    }
+    if (s) {
+        if (err && !err->message[0])
+            kc_error_set(err, s, "%s while evaluating", kc_strerror(s));
+        reset(res);
+        return s;
+    }
+    for (size_t i = 0; i < res->nfired; i++)
+        res->because[i] = res->advice[i] = NULL;
+    res->evaluated = 1;
+    return KC_OK;
+}
+
+/* ---- accessors ---- */
+
+static int fired_order(const void *pa, const void *pb)
+{
+    const res_fired *a = pa, *b = pb;
+    if (a->absw != b->absw)
+        return a->absw > b->absw ? -1 : 1;
+    return a->rule < b->rule ? -1 : (a->rule > b->rule);
+}
+
+void kc_res_sort_fired(kc_result *res)
+{
+    if (res->fired_sorted)
+        return;
+    if (res->nfired > 1)
+        qsort(res->fired, res->nfired, sizeof *res->fired, fired_order);
+    res->fired_sorted = 1;
+}
+
+const char *kc_result_verdict(const kc_result *res)
+{
+    return res && res->evaluated ? res->rs->verdicts[res->verdict].id : NULL;
+}
+
+const char *kc_result_verdict_label(const kc_result *res)
+{
+    return res && res->evaluated ? res->rs->verdicts[res->verdict].label : NULL;
+}
+
+double kc_result_score(const kc_result *res)
+{
+    return res && res->evaluated ? res->total : 0;
+}
+
+double kc_result_dimension_score(const kc_result *res, size_t i)
+{
+    return res && res->evaluated && i < res->rs->ndims ? res->dims[i] : 0;
+}
+
+size_t kc_result_fired_count(const kc_result *res)
+{
+    return res && res->evaluated ? res->nfired : 0;
+}
+
+kc_status kc_result_fired(kc_result *res, size_t i, kc_finding *out)
+{
+    if (!res || !out)
+        return KC_EINVAL;
+    if (!res->evaluated || i >= res->nfired)
+        return KC_ENOTFOUND;
+    kc_res_sort_fired(res);
+    if (kc_res_render(res, i))
+        return KC_ENOMEM;
+    const rs_rule *r = &res->rs->rules[res->fired[i].rule];
+    out->rule = r->id;
+    out->dimension = res->rs->dims[r->dim].id;
+    out->weight = r->weight;
+    out->veto = r->veto >= 0 ? res->rs->verdicts[r->veto].id : NULL;
+    out->because = res->because[i];
+    out->advice = res->advice[i];
+    return KC_OK;
+}
+
+size_t kc_result_undecided_count(const kc_result *res)
+{
+    return res && res->evaluated ? res->nundecided : 0;
+}
+
+const char *kc_result_undecided(const kc_result *res, size_t i)
+{
+    if (!res || !res->evaluated || i >= res->nundecided)
+        return NULL;
+    return res->rs->rules[res->undecided[i].rule].id;
+}
+
+size_t kc_result_question_count(const kc_result *res)
+{
+    return res && res->evaluated ? res->nquestions : 0;
+}
+
+kc_status kc_result_question(const kc_result *res, size_t i, kc_question *out)
+{
+    if (!res || !out)
+        return KC_EINVAL;
+    if (!res->evaluated || i >= res->nquestions)
+        return KC_ENOTFOUND;
+    const res_question *q = &res->questions[i];
+    out->fact = q->fact;
+    out->rules = q->rules;
+    out->weight = q->weight;
+    out->could_be = q->could_be >= 0 ? res->rs->verdicts[q->could_be].id : NULL;
+    return KC_OK;
+}

@@ -1,0 +1,85 @@
+/* ruleset.h - the compiled, immutable rule set.
+ *
+ * Built by rs_builder.c from one or more rule-set documents; everything it
+ * points to lives in its arena. Nothing here changes after the build, which
+ * is what lets any number of threads evaluate with one rule set. */
+#ifndef KC_RULESET_H
+#define KC_RULESET_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "jl.h"
+#include "template.h"
+
+typedef struct rs_dim {
+    const char *id;
+    const char *label;
+    int scored; /* adds to the total; unscored dimensions are separate readings */
+} rs_dim;
+
+typedef struct rs_verdict {
+    const char *id;
+    const char *label;
+} rs_verdict;
+
+/* Bands, best first: the first whose min the total reaches. */
+typedef struct rs_band {
+    uint32_t verdict; /* index into verdicts */
+    int has_min;      /* the last band has none */
+    double min;
+} rs_band;
+
+/* A fact the giver controls (for counterfactual advice). */
+typedef struct rs_control {
+    const char *fact;  /* dotted path */
+    const char *label; /* what the giver would do, in plain words */
+    kc_value value;    /* the value the giver could choose */
+    const char *from;  /* or: a fact whose value to copy ("request.needs"), or NULL */
+} rs_control;
+
+typedef struct rs_rule {
+    const char *id;
+    uint32_t dim;   /* index into dims */
+    int32_t veto;   /* index into verdicts, or -1 */
+    double weight;
+    jl_node when;   /* compiled condition */
+    kc_value when_json; /* the condition as written */
+    kc_tmpl because;
+    kc_tmpl advice; /* nparts == 0 and text == NULL when absent */
+    const char *source;
+    const char *file;
+    unsigned line, col;
+} rs_rule;
+
+struct kc_ruleset {
+    const kc_ctx *ctx;
+    kc_arena arena;
+    const char *name;
+    const char *version;
+    const rs_dim *dims;
+    uint32_t ndims;
+    const rs_verdict *verdicts;
+    uint32_t nverdicts;
+    const rs_band *bands;
+    uint32_t nbands;
+    const rs_control *controls;
+    uint32_t ncontrols;
+    const rs_rule *rules;
+    uint32_t nrules;
+};
+
+/* Index of the dimension/verdict with this id, or -1. */
+int32_t kc_rs_find_dim(const kc_ruleset *rs, const char *id);
+int32_t kc_rs_find_verdict(const kc_ruleset *rs, const char *id);
+
+/* The verdict (index) a total and a worst veto (-1: none) lead to; *band gets
+ * the band index. */
+uint32_t kc_rs_decide(const kc_ruleset *rs, double total, int32_t worst_veto, uint32_t *band);
+
+/* The bundled rule set's text, generated at build time from rules/core.json. */
+extern const unsigned char kc_default_rules_data[];
+extern const size_t kc_default_rules_len;
+extern const char kc_default_rules_name[];
+
+#endif
