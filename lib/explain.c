@@ -154,7 +154,7 @@ static const char *compose(kc_result *res)
             done = res->questions[k].could_be == v;
         if (done)
             continue;
-        kc_buf_printf(b, "%s%s %s if we knew ", b->len ? " " : "",
+        kc_buf_printf(b, "%s%s %s depending on ", b->len ? " " : "",
                       groups ? "It could also turn" : "It could turn", rs->verdicts[v].id);
         size_t listed = 0, total = 0;
         for (size_t k = q; k < res->nquestions; k++)

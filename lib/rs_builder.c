@@ -922,6 +922,22 @@ static kc_status record(kc_builder *b, kc_status st, const char *source, const c
     return st;
 }
 
+/* Problems are found section by section; report them in document order
+ * (a stable insertion sort: lists are short and mostly ordered). */
+static void sort_by_position(kc_diag *d, size_t from)
+{
+    for (size_t i = from + 1; i < d->n; i++) {
+        kc_error e = d->items[i];
+        size_t j = i;
+        while (j > from && (d->items[j - 1].line > e.line ||
+                            (d->items[j - 1].line == e.line && d->items[j - 1].column > e.column))) {
+            d->items[j] = d->items[j - 1];
+            j--;
+        }
+        d->items[j] = e;
+    }
+}
+
 static kc_status add_doc(kc_builder *b, const kc_doc *doc, const char *source)
 {
     size_t before = kc_diag_count(b->diag);
@@ -933,6 +949,7 @@ static kc_status add_doc(kc_builder *b, const kc_doc *doc, const char *source)
     if (!s.name)
         return KC_ENOMEM;
     read_source(&s, kc_doc_root(doc));
+    sort_by_position(b->diag, before);
     b->nsources++;
     if (s.failed_alloc)
         return KC_ENOMEM;
@@ -1005,10 +1022,10 @@ kc_status kc_builder_build(kc_builder *b, kc_ruleset **out)
         return KC_EINVAL;
     if (b->spent)
         return KC_ESTATE;
-    if (b->nsources == 0)
-        return record(b, KC_ESCHEMA, "<rules>", "no rule-set source was added");
     if (kc_diag_count(b->diag) > 0)
         return kc_diag_get(b->diag, 0)->status;
+    if (b->nsources == 0)
+        return record(b, KC_ESCHEMA, "<rules>", "no rule-set source was added");
     if (b->ndims == 0)
         return record(b, KC_ESCHEMA, "<rules>", "the rule set declares no dimensions");
     if (b->nverdicts == 0)

@@ -467,10 +467,10 @@ static void bad_choice(checker *ck, const char *const *allowed, const char *name
 {
     char found[QUOTE_BUF], list[200];
     const char *hint = v->type == KC_TYPE_STRING ? suggest_value(allowed, v->u.str, v->n) : NULL;
-    if (hint)
-        report(ck, v, 0, "%s cannot be %s; did you mean \"%s\"?", name, describe(v, found), hint);
-    else if (!allowed[1])
+    if (!allowed[1])
         report(ck, v, 0, "%s must be \"%s\", found %s", name, allowed[0], describe(v, found));
+    else if (hint)
+        report(ck, v, 0, "%s cannot be %s; did you mean \"%s\"?", name, describe(v, found), hint);
     else
         report(ck, v, 0, "%s must be one of: %s; found %s", name,
                join(allowed, list, sizeof list), describe(v, found));
