@@ -119,6 +119,8 @@ static int question_order(const void *pa, const void *pb)
     const res_question *a = pa, *b = pb;
     if ((a->could_be >= 0) != (b->could_be >= 0))
         return a->could_be >= 0 ? -1 : 1;
+    if (a->shift != b->shift)
+        return a->shift > b->shift ? -1 : 1;
     if (a->weight != b->weight)
         return a->weight > b->weight ? -1 : 1;
     if (a->rules != b->rules)
@@ -165,6 +167,7 @@ static kc_status build_questions(kc_result *res)
                 q->rules = 0;
                 q->weight = 0;
                 q->could_be = -1;
+                q->shift = 0;
             }
             q->rules++;
             q->weight += fabs(r->weight);
@@ -173,8 +176,10 @@ static kc_status build_questions(kc_result *res)
                 int32_t cur = q->could_be;
                 long dnew = labs((long)alt - (long)res->verdict);
                 long dcur = cur < 0 ? -1 : labs((long)cur - (long)res->verdict);
-                if (dnew > dcur || (dnew == dcur && (int32_t)alt > cur))
+                if (dnew > dcur || (dnew == dcur && (int32_t)alt > cur)) {
                     q->could_be = (int32_t)alt;
+                    q->shift = (uint32_t)dnew;
+                }
             }
         }
     }

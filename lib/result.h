@@ -28,6 +28,7 @@ typedef struct res_question {
     uint32_t rules;
     double weight;
     int32_t could_be; /* verdict index, or -1 */
+    uint32_t shift;   /* how many verdicts away could_be is */
 } res_question;
 
 /* A fired rule and its order key. */

@@ -1,8 +1,421 @@
-/* placeholder */
+/* test_evaluate.c - judging scenarios: vetoes, bands and ties, explanations,
+ * three-valued evaluation and open questions, the JSON result. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "testutil.h"
-static void placeholder(void **state) { (void)state; }
+
+/* Rules keyed on plain facts so each test can switch them on and off. */
+static const char rules_text[] =
+    "{\"kindctx\": \"ruleset/1\", \"name\": \"t\", \"version\": \"1\",\n"
+    " \"dimensions\": [{\"id\": \"need\", \"label\": \"fit with the need\"},\n"
+    "                {\"id\": \"safety\", \"label\": \"safety\"},\n"
+    "                {\"id\": \"intent\", \"label\": \"intent\", \"scored\": false}],\n"
+    " \"verdicts\": [{\"id\": \"kind\", \"label\": \"likely to land as kind\"},\n"
+    "              {\"id\": \"mixed\", \"label\": \"could land either way\"},\n"
+    "              {\"id\": \"dismissive\", \"label\": \"likely to feel dismissive\"},\n"
+    "              {\"id\": \"harmful\", \"label\": \"likely to do harm\"}],\n"
+    " \"policy\": {\"bands\": [{\"verdict\": \"kind\", \"min\": 3}, {\"verdict\": \"mixed\", \"min\": 0},\n"
+    "                      {\"verdict\": \"dismissive\", \"min\": -4}, {\"verdict\": \"harmful\"}]},\n"
+    " \"rules\": [\n"
+    "  {\"id\": \"fits\", \"dimension\": \"need\", \"weight\": 3,\n"
+    "   \"when\": {\"overlaps\": [{\"var\": \"act.meets\"}, {\"var\": \"request.needs\"}]},\n"
+    "   \"because\": \"They asked for {{request.needs}}.\", \"source\": \"s\"},\n"
+    "  {\"id\": \"misses\", \"dimension\": \"need\", \"weight\": -3,\n"
+    "   \"when\": {\"and\": [{\"==\": [{\"var\": \"request.asked\"}, true]},\n"
+    "                      {\"!\": {\"overlaps\": [{\"var\": \"act.meets\"}, {\"var\": \"request.needs\"}]}}]},\n"
+    "   \"because\": \"It misses {{request.needs}}.\", \"advice\": \"Give {{request.needs}}.\",\n"
+    "   \"source\": \"s\"},\n"
+    "  {\"id\": \"allergen\", \"dimension\": \"safety\", \"weight\": -1, \"veto\": \"harmful\",\n"
+    "   \"when\": {\"overlaps\": [{\"var\": \"act.features\"}, {\"var\": \"receiver.allergies\"}]},\n"
+    "   \"because\": \"Allergic to {{receiver.allergies}}.\", \"source\": \"s\"},\n"
+    "  {\"id\": \"bonus\", \"dimension\": \"safety\", \"weight\": {\"w\": 0},\n"
+    "   \"when\": false, \"because\": \"b\", \"source\": \"s\"}\n"
+    " ]}";
+
+/* The last rule above is deliberately broken (a non-number weight) to be
+ * replaced per test; these helpers build a rule set with an extra rule. */
+static kc_ruleset *load_with(kc_ctx *ctx, const char *extra_rule)
+{
+    char text[8192];
+    const char *cut = strstr(rules_text, "  {\"id\": \"bonus\"");
+    assert_non_null(cut);
+    int n = snprintf(text, sizeof text, "%.*s%s\n ]}", (int)(cut - rules_text), rules_text,
+                     extra_rule ? extra_rule
+                                : "  {\"id\": \"kindly-meant\", \"dimension\": \"intent\", "
+                                  "\"weight\": 2, \"when\": {\"==\": [{\"var\": "
+                                  "\"intent.benevolent\"}, true]}, \"because\": \"Meant well.\", "
+                                  "\"source\": \"s\"}");
+    assert_true(n > 0 && (size_t)n < sizeof text);
+    kc_ruleset *rs = NULL;
+    kc_error err;
+    if (kc_ruleset_load_string(ctx, text, (size_t)n, "t.json", &rs, &err) != KC_OK) {
+        char msg[1024];
+        kc_error_format(&err, msg, sizeof msg);
+        fail_msg("%s", msg);
+    }
+    return rs;
+}
+
+typedef struct fixture {
+    kc_ctx *ctx;
+    kc_ruleset *rs;
+    kc_result *res;
+    kc_doc *scn;
+} fixture;
+
+static void judge(fixture *f, const char *scenario)
+{
+    kc_doc_free(f->scn);
+    f->scn = NULL;
+    kc_error err;
+    assert_int_equal(kc_doc_parse(f->ctx, scenario, strlen(scenario), "s", &f->scn, &err), KC_OK);
+    assert_int_equal(kc_evaluate(f->rs, kc_doc_root(f->scn), f->res, &err), KC_OK);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_int_equal(kc_ctx_create(&f->ctx, NULL), KC_OK);
+    f->rs = load_with(f->ctx, NULL);
+    assert_int_equal(kc_result_create(f->ctx, &f->res), KC_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    kc_result_free(f->res);
+    kc_doc_free(f->scn);
+    kc_ruleset_free(f->rs);
+    kc_ctx_free(f->ctx);
+    free(f);
+    return 0;
+}
+
+static void fitting_act_lands_kind_and_says_why(void **state)
+{
+    fixture *f = *state;
+    judge(f, "{\"act\": {\"meets\": [\"food\"], \"features\": []},"
+             " \"request\": {\"asked\": true, \"needs\": [\"food\", \"company\"]},"
+             " \"receiver\": {\"allergies\": []}, \"intent\": {\"benevolent\": true}}");
+    assert_string_equal(kc_result_verdict(f->res), "kind");
+    assert_string_equal(kc_result_verdict_label(f->res), "likely to land as kind");
+    assert_true(kc_result_score(f->res) == 3);
+    assert_true(kc_result_dimension_score(f->res, 0) == 3);
+    /* Unscored readings are reported but never added to the total. */
+    assert_true(kc_result_dimension_score(f->res, 2) == 2);
+    assert_int_equal(kc_result_fired_count(f->res), 2);
+    kc_finding fd;
+    assert_int_equal(kc_result_fired(f->res, 0, &fd), KC_OK);
+    assert_string_equal(fd.rule, "fits");
+    assert_string_equal(fd.because, "They asked for food and company.");
+    assert_null(fd.advice);
+    assert_null(fd.veto);
+    assert_int_equal(kc_result_fired(f->res, 2, &fd), KC_ENOTFOUND);
+    const char *summary = kc_result_summary(f->res);
+    assert_non_null(summary);
+    assert_non_null(strstr(summary, "Likely to land as kind."));
+    assert_non_null(strstr(summary, "They asked for food and company."));
+    assert_non_null(strstr(summary, "Meant well."));
+    assert_int_equal(kc_result_question_count(f->res), 0);
+    assert_int_equal(kc_result_undecided_count(f->res), 0);
+}
+
+/* A veto caps the verdict: a positive total cannot average the harm away. */
+static void veto_outweighs_any_score(void **state)
+{
+    fixture *f = *state;
+    judge(f, "{\"act\": {\"meets\": [\"beauty\"], \"features\": [\"pollen\"]},"
+             " \"request\": {\"asked\": false, \"needs\": [\"beauty\"]},"
+             " \"receiver\": {\"allergies\": [\"pollen\"]}}");
+    assert_true(kc_result_score(f->res) == 2); /* 3 - 1 */
+    assert_string_equal(kc_result_verdict(f->res), "harmful");
+    kc_finding fd;
+    assert_int_equal(kc_result_fired(f->res, 0, &fd), KC_OK);
+    assert_string_equal(fd.rule, "fits"); /* |3| before |-1| */
+    assert_int_equal(kc_result_fired(f->res, 1, &fd), KC_OK);
+    assert_string_equal(fd.veto, "harmful");
+    assert_string_equal(fd.because, "Allergic to pollen.");
+    const char *summary = kc_result_summary(f->res);
+    assert_non_null(strstr(summary, "Deciding factor (safety): Allergic to pollen."));
+}
+
+/* Bands: a total exactly at a band's min belongs to that (better) band. */
+static void band_boundaries_belong_to_the_better_band(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        double weight;
+        const char *verdict;
+    } cases[] = {{3, "kind"},  {2.5, "mixed"},      {0, "mixed"},       {-0.5, "dismissive"},
+                 {-4, "dismissive"}, {-4.01, "harmful"}, {100, "kind"}, {-100, "harmful"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char rule[512];
+        snprintf(rule, sizeof rule,
+                 "  {\"id\": \"w\", \"dimension\": \"need\", \"weight\": %g, \"when\": true, "
+                 "\"because\": \"b\", \"source\": \"s\"}",
+                 cases[i].weight);
+        kc_ruleset_free(f->rs);
+        f->rs = load_with(f->ctx, rule);
+        judge(f, "{\"request\": {\"asked\": false}, \"act\": {\"features\": []},"
+                 " \"receiver\": {\"allergies\": []}, \"x\": 1}");
+        /* "fits" is undecided (no act.meets), "misses" false, allergen false. */
+        if (strcmp(kc_result_verdict(f->res), cases[i].verdict) != 0)
+            fail_msg("total %g: expected %s, got %s", cases[i].weight, cases[i].verdict,
+                     kc_result_verdict(f->res));
+    }
+}
+
+/* Absent facts make rules undecided and come back as ranked questions. */
+static void missing_facts_become_open_questions(void **state)
+{
+    fixture *f = *state;
+    judge(f, "{\"act\": {\"meets\": [\"food\"]}, \"request\": {\"asked\": true}}");
+    /* fits and misses need request.needs; allergen needs two facts; the
+     * intent reading needs intent.benevolent. */
+    assert_int_equal(kc_result_fired_count(f->res), 0);
+    assert_int_equal(kc_result_undecided_count(f->res), 4);
+    assert_string_equal(kc_result_verdict(f->res), "mixed");
+    assert_int_equal(kc_result_question_count(f->res), 4);
+    kc_question q;
+    /* The allergy facts could make it harmful: they come first. */
+    assert_int_equal(kc_result_question(f->res, 0, &q), KC_OK);
+    assert_string_equal(q.fact, "act.features");
+    assert_string_equal(q.could_be, "harmful");
+    assert_int_equal(kc_result_question(f->res, 1, &q), KC_OK);
+    assert_string_equal(q.fact, "receiver.allergies");
+    assert_int_equal(kc_result_question(f->res, 2, &q), KC_OK);
+    assert_string_equal(q.fact, "request.needs");
+    assert_int_equal(q.rules, 2);
+    assert_true(q.weight == 6);
+    /* It could go either way (kind via "fits", dismissive via "misses"):
+     * the worse of equally distant outcomes is the one reported. */
+    assert_string_equal(q.could_be, "dismissive");
+    /* An unscored reading cannot change the verdict: asked last. */
+    assert_int_equal(kc_result_question(f->res, 3, &q), KC_OK);
+    assert_string_equal(q.fact, "intent.benevolent");
+    assert_null(q.could_be);
+    assert_int_equal(kc_result_question(f->res, 4, &q), KC_ENOTFOUND);
+    const char *summary = kc_result_summary(f->res);
+    assert_non_null(strstr(summary, "It could turn harmful depending on act.features or "
+                                    "receiver.allergies."));
+    assert_non_null(strstr(summary, "It could also turn dismissive depending on request.needs."));
+
+    /* A decisive false settles a rule even with a fact missing (Kleene). */
+    judge(f, "{\"act\": {\"meets\": [\"food\"], \"features\": []}, \"request\": {\"asked\": false},"
+             " \"receiver\": {}}");
+    assert_int_equal(kc_result_undecided_count(f->res), 3); /* fits, allergen, intent */
+    assert_string_equal(kc_result_undecided(f->res, 0), "fits");
+    assert_null(kc_result_undecided(f->res, 5));
+}
+
+/* A condition that raises counts as not fired and is reported. */
+static void raising_conditions_are_reported_as_problems(void **state)
+{
+    fixture *f = *state;
+    kc_ruleset_free(f->rs);
+    f->rs = load_with(f->ctx, "  {\"id\": \"bad\", \"dimension\": \"need\", \"weight\": 9, "
+                              "\"when\": {\">\": [{\"var\": \"x\"}, \"abc\"]}, "
+                              "\"because\": \"b\", \"source\": \"s\"}");
+    judge(f, "{\"x\": 1, \"act\": {\"meets\": [], \"features\": []}, \"request\": {\"asked\": false, "
+             "\"needs\": []}, \"receiver\": {\"allergies\": []}}");
+    assert_int_equal(kc_result_fired_count(f->res), 0);
+    char *json = NULL;
+    assert_int_equal(kc_result_to_json(f->res, 0, &json, NULL), KC_OK);
+    assert_non_null(strstr(json, "\"problems\":[{\"rule\":\"bad\",\"error\":\"NaN\"}]"));
+    kc_free(f->ctx, json);
+}
+
+/* The JSON result reads back with the documented keys and the same values. */
+static void json_result_round_trips(void **state)
+{
+    fixture *f = *state;
+    judge(f, "{\"id\": \"rt\", \"act\": {\"meets\": [\"beauty\"], \"features\": [\"pollen\"]},"
+             " \"request\": {\"asked\": true, \"needs\": [\"food\"]},"
+             " \"receiver\": {\"allergies\": [\"pollen\"]}}");
+    for (int pretty = 0; pretty <= 1; pretty++) {
+        char *json = NULL;
+        size_t len = 0;
+        assert_int_equal(kc_result_to_json(f->res, pretty, &json, &len), KC_OK);
+        assert_int_equal(strlen(json), len);
+        kc_doc *doc = NULL;
+        assert_int_equal(kc_doc_parse(f->ctx, json, len, "json", &doc, NULL), KC_OK);
+        const kc_value *r = kc_doc_root(doc);
+        static const char *const keys[] = {"scenario", "ruleset", "verdict", "label", "score",
+                                           "dimensions", "fired", "vetoes", "undecided",
+                                           "questions", "margin", "problems", "summary"};
+        assert_int_equal(kc_value_count(r), sizeof keys / sizeof keys[0]);
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+            size_t klen;
+            assert_string_equal(kc_value_key_at(r, i, &klen), keys[i]);
+        }
+        assert_string_equal(kc_value_string(kc_value_get(r, "scenario", 8), NULL), "rt");
+        assert_string_equal(kc_value_string(kc_value_get(r, "verdict", 7), NULL), "harmful");
+        assert_true(kc_value_number(kc_value_get(r, "score", 5)) == kc_result_score(f->res));
+        const kc_value *dims = kc_value_get(r, "dimensions", 10);
+        assert_true(kc_value_number(kc_value_get(dims, "need", 4)) == -3);
+        assert_true(kc_value_number(kc_value_get(dims, "safety", 6)) == -1);
+        const kc_value *fired = kc_value_get(r, "fired", 5);
+        assert_int_equal(kc_value_count(fired), kc_result_fired_count(f->res));
+        for (size_t i = 0; i < kc_value_count(fired); i++) {
+            kc_finding fd;
+            assert_int_equal(kc_result_fired(f->res, i, &fd), KC_OK);
+            const kc_value *o = kc_value_at(fired, i);
+            assert_string_equal(kc_value_string(kc_value_get(o, "rule", 4), NULL), fd.rule);
+            assert_string_equal(kc_value_string(kc_value_get(o, "because", 7), NULL), fd.because);
+            assert_true(kc_value_number(kc_value_get(o, "weight", 6)) == fd.weight);
+        }
+        const kc_value *misses = kc_value_at(fired, 0);
+        assert_string_equal(kc_value_string(kc_value_get(misses, "advice", 6), NULL),
+                            "Give food.");
+        const kc_value *vetoes = kc_value_get(r, "vetoes", 6);
+        assert_int_equal(kc_value_count(vetoes), 1);
+        const kc_value *margin = kc_value_get(r, "margin", 6);
+        assert_string_equal(kc_value_string(kc_value_get(margin, "veto", 4), NULL), "allergen");
+        const kc_value *up = kc_value_get(margin, "up", 2);
+        assert_string_equal(kc_value_string(kc_value_get(up, "verdict", 7), NULL), "mixed");
+        assert_true(kc_value_number(kc_value_get(up, "points", 6)) == 4);
+        assert_string_equal(kc_value_string(kc_value_get(r, "summary", 7), NULL),
+                            kc_result_summary(f->res));
+        kc_doc_free(doc);
+        kc_free(f->ctx, json);
+    }
+}
+
+/* Once grown, evaluating into the same result allocates nothing, explanations
+ * included. */
+static void steady_state_evaluation_allocates_nothing(void **state)
+{
+    (void)state;
+    kc_test_alloc t = {0};
+    kc_allocator a = kc_test_allocator(&t);
+    kc_ctx *ctx = NULL;
+    assert_int_equal(kc_ctx_create(&ctx, &a), KC_OK);
+    kc_ruleset *rs = load_with(ctx, NULL);
+    const char *s1 = "{\"act\": {\"meets\": [\"beauty\"], \"features\": [\"pollen\"]},"
+                     " \"request\": {\"asked\": true, \"needs\": [\"food\"]},"
+                     " \"receiver\": {\"allergies\": [\"pollen\"]}}";
+    const char *s2 = "{\"act\": {\"meets\": [\"food\"]}, \"request\": {\"asked\": true}}";
+    kc_doc *d1 = NULL, *d2 = NULL;
+    assert_int_equal(kc_doc_parse(ctx, s1, strlen(s1), NULL, &d1, NULL), KC_OK);
+    assert_int_equal(kc_doc_parse(ctx, s2, strlen(s2), NULL, &d2, NULL), KC_OK);
+    kc_result *res = NULL;
+    assert_int_equal(kc_result_create(ctx, &res), KC_OK);
+    size_t before = 0;
+    for (int round = 0; round < 4; round++) {
+        if (round == 2)
+            before = t.calls; /* rounds 0-1 warm up */
+        for (int k = 0; k < 50; k++) {
+            const kc_doc *d = (k & 1) ? d2 : d1;
+            assert_int_equal(kc_evaluate(rs, kc_doc_root(d), res, NULL), KC_OK);
+            assert_non_null(kc_result_summary(res));
+            for (size_t i = 0; i < kc_result_fired_count(res); i++) {
+                kc_finding fd;
+                assert_int_equal(kc_result_fired(res, i, &fd), KC_OK);
+            }
+        }
+    }
+    assert_int_equal(t.calls, before);
+    kc_result_free(res);
+    kc_doc_free(d1);
+    kc_doc_free(d2);
+    kc_ruleset_free(rs);
+    kc_ctx_free(ctx);
+    assert_int_equal(t.live, 0);
+}
+
+/* Fail allocation N during evaluate + summary + JSON, once and persistently. */
+static void allocation_failures_during_evaluation(void **state)
+{
+    (void)state;
+    const char *s1 = "{\"act\": {\"meets\": [\"beauty\"], \"features\": [\"pollen\"]},"
+                     " \"request\": {\"asked\": true, \"needs\": [\"food\"]},"
+                     " \"receiver\": {\"allergies\": [\"pollen\"]}}";
+    for (int persistent = 0; persistent <= 1; persistent++) {
+        for (size_t n = 1;; n++) {
+            kc_test_alloc t = {0};
+            kc_allocator a = kc_test_allocator(&t);
+            kc_ctx *ctx = NULL;
+            assert_int_equal(kc_ctx_create(&ctx, &a), KC_OK);
+            kc_ruleset *rs = load_with(ctx, NULL);
+            kc_doc *d = NULL;
+            assert_int_equal(kc_doc_parse(ctx, s1, strlen(s1), NULL, &d, NULL), KC_OK);
+            t.fail_at = t.calls + n;
+            t.persistent = persistent;
+            kc_result *res = NULL;
+            char *json = NULL;
+            kc_status st = kc_result_create(ctx, &res);
+            if (st == KC_OK)
+                st = kc_evaluate(rs, kc_doc_root(d), res, NULL);
+            if (st == KC_OK)
+                st = kc_result_to_json(res, 0, &json, NULL);
+            int done = t.failures == 0;
+            if (!done) {
+                assert_int_equal(st, KC_ENOMEM);
+                assert_null(json);
+            } else {
+                assert_int_equal(st, KC_OK);
+            }
+            kc_free(ctx, json);
+            kc_result_free(res);
+            kc_doc_free(d);
+            kc_ruleset_free(rs);
+            kc_ctx_free(ctx);
+            assert_int_equal(t.live, 0);
+            if (done)
+                break;
+        }
+    }
+}
+
+static void null_arguments(void **state)
+{
+    fixture *f = *state;
+    kc_result *res = NULL;
+    assert_int_equal(kc_result_create(NULL, &res), KC_EINVAL);
+    assert_int_equal(kc_result_create(f->ctx, NULL), KC_EINVAL);
+    kc_doc *d = NULL;
+    assert_int_equal(kc_doc_parse(f->ctx, "{}", 2, NULL, &d, NULL), KC_OK);
+    assert_int_equal(kc_evaluate(NULL, kc_doc_root(d), f->res, NULL), KC_EINVAL);
+    assert_int_equal(kc_evaluate(f->rs, NULL, f->res, NULL), KC_EINVAL);
+    assert_int_equal(kc_evaluate(f->rs, kc_doc_root(d), NULL, NULL), KC_EINVAL);
+    kc_doc_free(d);
+    assert_null(kc_result_verdict(NULL));
+    assert_null(kc_result_summary(NULL));
+    assert_int_equal(kc_result_fired_count(NULL), 0);
+    kc_finding fd;
+    assert_int_equal(kc_result_fired(NULL, 0, &fd), KC_EINVAL);
+    kc_question q;
+    assert_int_equal(kc_result_question(NULL, 0, &q), KC_EINVAL);
+    char *json = NULL;
+    assert_int_equal(kc_result_to_json(NULL, 0, &json, NULL), KC_EINVAL);
+    /* A fresh result has nothing to show yet. */
+    kc_result *fresh = NULL;
+    assert_int_equal(kc_result_create(f->ctx, &fresh), KC_OK);
+    assert_null(kc_result_verdict(fresh));
+    assert_int_equal(kc_result_to_json(fresh, 0, &json, NULL), KC_ESTATE);
+    assert_null(json);
+    kc_result_free(fresh);
+    kc_result_free(NULL);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(placeholder)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(fitting_act_lands_kind_and_says_why, setup, teardown),
+        cmocka_unit_test_setup_teardown(veto_outweighs_any_score, setup, teardown),
+        cmocka_unit_test_setup_teardown(band_boundaries_belong_to_the_better_band, setup, teardown),
+        cmocka_unit_test_setup_teardown(missing_facts_become_open_questions, setup, teardown),
+        cmocka_unit_test_setup_teardown(raising_conditions_are_reported_as_problems, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(json_result_round_trips, setup, teardown),
+        cmocka_unit_test(steady_state_evaluation_allocates_nothing),
+        cmocka_unit_test(allocation_failures_during_evaluation),
+        cmocka_unit_test_setup_teardown(null_arguments, setup, teardown),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
