@@ -23,6 +23,7 @@ typedef struct cli_opts {
 int cmd_logic(const cli_opts *o, int argc, char **argv);
 int cmd_eval(const cli_opts *o, int argc, char **argv);
 int cmd_check(const cli_opts *o, int argc, char **argv);
+int cmd_examples(const cli_opts *o, int argc, char **argv);
 
 /* Moves "--rules FILE" options out of argv (see rules.c). */
 char **cli_collect_rules(int *argc, char **argv, size_t *nfiles);

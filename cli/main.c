@@ -12,6 +12,7 @@ static void usage(FILE *f)
           "from its context, and explains why.\n"
           "\n"
           "Commands:\n"
+          "  examples   judge the bundled example scenarios (the main demo)\n"
           "  eval       judge scenario files and explain the verdicts\n"
           "  check      check rule and scenario files; print every problem\n"
           "  logic      evaluate JSON Logic over JSON Lines (stdin -> stdout)\n"
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
         return cmd_eval(&o, argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(&o, argc - 1, argv + 1);
+    if (strcmp(cmd, "examples") == 0)
+        return cmd_examples(&o, argc - 1, argv + 1);
     cli_errorf("unknown command '%s' (see kindctx --help)", cmd);
     return KC_EXIT_USAGE;
 }
