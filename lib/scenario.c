@@ -284,10 +284,10 @@ typedef struct checker {
     size_t ptr_len;
 } checker;
 
+/* Records a problem at value v, or at its member key when at_key is set. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
 #endif
-/* Records a problem at value v, or at its member key when at_key is set. */
 static void report(checker *ck, const kc_value *v, int at_key, const char *fmt, ...)
 {
     if (ck->stop)
