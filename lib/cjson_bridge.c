@@ -214,7 +214,7 @@ static kc_status convert(bridge *b, const cJSON *item, kc_value *dst, size_t dep
     case cJSON_String:
         st = copy_text(b, item->valuestring, "string", &s, &n);
         if (st == KC_OK)
-            *dst = kc_v_str(s, n);
+            *dst = kc_v_str_hashed(s, n);
         return st;
     case cJSON_Array:
     case cJSON_Object:

@@ -188,6 +188,51 @@ static kc_status build_questions(kc_result *res)
     return KC_OK;
 }
 
+static int by_rule_u(const void *a, const void *b)
+{
+    uint32_t x = ((const res_undecided *)a)->rule, y = ((const res_undecided *)b)->rule;
+    return x < y ? -1 : x > y;
+}
+
+static int by_rule_p(const void *a, const void *b)
+{
+    uint32_t x = ((const res_problem *)a)->rule, y = ((const res_problem *)b)->rule;
+    return x < y ? -1 : x > y;
+}
+
+/* Judges one rule: fired, not fired, undecided, or a problem. */
+static kc_status eval_rule(kc_result *res, uint32_t i, const jl_scope *root)
+{
+    const kc_ruleset *rs = res->rs;
+    const rs_rule *r = &rs->rules[i];
+    size_t mark = res->st.nmissing;
+    kc_status s = KC_OK;
+    int t = kc_jl_test(&res->st, &r->when, root, &s);
+    if (t == KC_TV_ERROR && s == KC_ETHROWN) {
+        s = note_problem(res, i);
+    } else if (t == KC_TV_UNKNOWN) {
+        s = note_undecided(res, i, mark);
+    } else if (t == KC_TV_TRUE) {
+        if (GROW(res, res->fired, res->cap_fired, res->nfired + 1)) {
+            s = KC_ENOMEM;
+        } else {
+            res->fired[res->nfired].rule = i;
+            res->fired[res->nfired].absw = fabs(r->weight);
+            res->nfired++;
+            res->dims[r->dim] += r->weight;
+            if (rs->dims[r->dim].scored)
+                res->total += r->weight;
+            if (r->veto > res->worst_veto) {
+                res->worst_veto = r->veto;
+                res->veto_rule = (int32_t)i;
+            }
+        }
+    }
+    /* Reads of absent facts only matter for undecided rules. */
+    res->st.nmissing = mark;
+    return s;
+}
+
 static void reset(kc_result *res)
 {
     kc_arena_reset(&res->scratch);
@@ -220,38 +265,48 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
     }
     for (uint32_t i = 0; i < rs->ndims; i++)
         res->dims[i] = 0;
+    if (kc_jl_state_begin(&res->st, rs->nmemo))
+        return kc_error_set(err, KC_ENOMEM, "out of memory while evaluating");
 
     jl_scope root = {scenario, NULL};
     res->st.err = err;
     kc_status s = KC_OK;
-    for (uint32_t i = 0; i < rs->nrules && s == KC_OK; i++) {
-        const rs_rule *r = &rs->rules[i];
+    for (uint32_t i = 0; i < rs->nplain && s == KC_OK; i++)
+        s = eval_rule(res, rs->plain[i], &root);
+    for (uint32_t g = 0; g < rs->ngroups && s == KC_OK; g++) {
+        const rs_group *grp = &rs->groups[g];
         size_t mark = res->st.nmissing;
         kc_value v;
-        s = kc_jl_eval(&res->st, &r->when, &root, &v);
-        if (s == KC_ETHROWN) {
-            s = note_problem(res, i);
-        } else if (s == KC_OK && v.type == KC_TYPE_UNKNOWN_) {
-            s = note_undecided(res, i, mark);
-        } else if (s == KC_OK && kc_truthy(&v)) {
-            if (GROW(res, res->fired, res->cap_fired, res->nfired + 1)) {
-                s = KC_ENOMEM;
-                break;
-            }
-            res->fired[res->nfired].rule = i;
-            res->fired[res->nfired].absw = fabs(r->weight);
-            res->nfired++;
-            res->dims[r->dim] += r->weight;
-            if (rs->dims[r->dim].scored)
-                res->total += r->weight;
-            if (r->veto > res->worst_veto) {
-                res->worst_veto = r->veto;
-                res->veto_rule = (int32_t)i;
-            }
-        }
-        /* Reads of absent facts only matter for undecided rules. */
+        s = kc_jl_eval(&res->st, grp->fact, &root, &v);
+        /* This read belongs to no rule; each rule reads it again. */
         res->st.nmissing = mark;
+        if (s == KC_ETHROWN) {
+            s = KC_OK; /* cannot happen for a plain fact; judge the rules one by one */
+            v = kc_v_unknown();
+        }
+        if (s)
+            break;
+        if (v.type == KC_TYPE_UNKNOWN_) {
+            /* The fact is missing: every rule of the group is undecided or
+             * decided by its other parts; evaluate them all. */
+            for (uint32_t k = 0; k < grp->nall && s == KC_OK; k++)
+                s = eval_rule(res, grp->all[k], &root);
+            continue;
+        }
+        for (uint32_t d = 0; d < grp->nvalues; d++) {
+            const kc_value *c = &grp->values[d];
+            if (c->type != v.type || !kc_equal(c, &v))
+                continue;
+            for (uint32_t k = grp->start[d]; k < grp->start[d + 1] && s == KC_OK; k++)
+                s = eval_rule(res, grp->rules[k], &root);
+            break;
+        }
     }
+    /* Groups visit rules out of order; lists are reported in rule order. */
+    if (res->nundecided > 1)
+        qsort(res->undecided, res->nundecided, sizeof *res->undecided, by_rule_u);
+    if (res->nproblems > 1)
+        qsort(res->problems, res->nproblems, sizeof *res->problems, by_rule_p);
     res->st.err = NULL;
     if (s == KC_OK)
         res->verdict = kc_rs_decide(rs, res->total, res->worst_veto, &res->band);

@@ -79,7 +79,8 @@ struct jl_node {
     uint8_t flags; /* JL_F_* */
     uint16_t spare;
     uint32_t nargs;
-    const jl_node *args; /* nargs children, contiguous */
+    uint32_t memo;  /* shared subexpression: index into the memo table; 0 = none */
+    jl_node *args;  /* nargs children, contiguous */
     union {
         kc_value k; /* JL_CONST */
         struct {
@@ -103,6 +104,14 @@ kc_status kc_jl_compile(const kc_ctx *ctx, kc_arena *arena, const kc_value *expr
                         const kc_doc *doc, const char *path_prefix, jl_node *out,
                         kc_error *err);
 
+/* Finds subexpressions that occur more than once at the top scope of the
+ * given trees (across all of them: a rule set shares between rules) and gives
+ * each group one memo index, so evaluation computes it once per run. Returns
+ * the number of indices used (indices are 1..n). Custom operators are taken
+ * to be pure functions of their arguments. tmp allocations use ctx; on
+ * KC_ENOMEM nothing is marked and *nmemo is 0. */
+kc_status kc_jl_share(const kc_ctx *ctx, jl_node *const *roots, size_t nroots, uint32_t *nmemo);
+
 /* Name of an operator (for messages and rendering), e.g. "==". */
 const char *kc_jl_op_name(const jl_node *n);
 
@@ -113,6 +122,14 @@ typedef struct jl_scope {
     const kc_value *data;
     const struct jl_scope *up;
 } jl_scope;
+
+/* One evaluation's remembered value of a shared subexpression. */
+typedef struct jl_memo {
+    uint32_t gen;  /* v is valid when equal to the state's gen */
+    uint32_t tgen; /* truth is valid when equal to the state's gen */
+    int truth;     /* its truth value (KC_TV_FALSE or KC_TV_TRUE) */
+    kc_value v;
+} jl_memo;
 
 /* Per-call evaluation state (the inside of a kc_eval). */
 typedef struct jl_state {
@@ -125,10 +142,18 @@ typedef struct jl_state {
     size_t nmissing, cap_missing;
     kc_error *err; /* may be NULL */
     uint32_t h_index, h_current, h_accumulator, h_type;
+    jl_memo *memo; /* memo[1..nmemo] for the program being run */
+    uint32_t cap_memo;
+    uint32_t gen;
 } jl_state;
 
 void kc_jl_state_init(jl_state *st, const kc_ctx *ctx, kc_arena *arena);
 void kc_jl_state_free(jl_state *st);
+
+/* Readies st for one run of a program with nmemo shared subexpressions: the
+ * memo table is sized (allocating only when it must grow) and invalidated.
+ * Returns KC_OK or KC_ENOMEM. */
+kc_status kc_jl_state_begin(jl_state *st, uint32_t nmemo);
 
 /* Evaluates n in scope sc into *out. KC_ETHROWN leaves st->thrown set. */
 kc_status kc_jl_eval(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out);
@@ -137,6 +162,15 @@ kc_status kc_jl_eval(jl_state *st, const jl_node *n, const jl_scope *sc, kc_valu
  * array of n values (uninitialised) in the evaluation's memory and returns
  * it for the caller to fill; NULL when out of memory (or n is 0). */
 kc_value *kc_jl_call_new_array(kc_call *call, size_t n);
+
+/* Truth of n where only its truth matters (a rule's condition): no values are
+ * built for and/or/!/comparisons. Returns KC_TV_FALSE, KC_TV_TRUE,
+ * KC_TV_UNKNOWN, or KC_TV_ERROR with *status set (KC_ETHROWN: st->thrown). */
+#define KC_TV_FALSE 0
+#define KC_TV_TRUE 1
+#define KC_TV_UNKNOWN 2
+#define KC_TV_ERROR 3
+int kc_jl_test(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status);
 
 /* Deep-copies src into arena (strings, arrays, objects). */
 kc_status kc_value_copy(kc_arena *arena, const kc_value *src, kc_value *dst);

@@ -189,7 +189,7 @@ static kc_status no_memory(jl_cc *cc)
 kc_status kc_value_copy(kc_arena *arena, const kc_value *src, kc_value *dst)
 {
     *dst = *src;
-    dst->flags = 0;
+    dst->flags = (uint8_t)(src->flags & ~KC_VF_TRANSIENT);
     switch (src->type) {
     case KC_TYPE_STRING: {
         char *s = kc_arena_strndup(arena, src->u.str, src->n);
@@ -715,6 +715,7 @@ struct kc_logic {
     const kc_ctx *ctx;
     kc_arena arena;
     jl_node root;
+    uint32_t nmemo;
 };
 
 kc_status kc_logic_compile_value(kc_ctx *ctx, const kc_value *expr, const kc_doc *doc,
@@ -732,6 +733,12 @@ kc_status kc_logic_compile_value(kc_ctx *ctx, const kc_value *expr, const kc_doc
         return kc_error_set(err, KC_ENOMEM, "out of memory while compiling an expression");
     }
     kc_status st = kc_jl_compile(ctx, &arena, expr, doc, NULL, &lg->root, err);
+    if (st == KC_OK) {
+        jl_node *root = &lg->root;
+        st = kc_jl_share(ctx, &root, 1, &lg->nmemo);
+        if (st)
+            kc_error_set(err, st, "out of memory while compiling an expression");
+    }
     if (st) {
         kc_arena_free(&arena);
         return st;
@@ -784,9 +791,10 @@ void kc_logic_free(kc_logic *logic)
     kc_arena_free(&arena);
 }
 
-const jl_node *kc_logic_root_(const kc_logic *logic);
-const jl_node *kc_logic_root_(const kc_logic *logic)
+const jl_node *kc_logic_root_(const kc_logic *logic, uint32_t *nmemo);
+const jl_node *kc_logic_root_(const kc_logic *logic, uint32_t *nmemo)
 {
+    *nmemo = logic->nmemo;
     return &logic->root;
 }
 

@@ -35,6 +35,9 @@ void kc_jl_state_init(jl_state *st, const kc_ctx *ctx, kc_arena *arena)
 
 void kc_jl_state_free(jl_state *st)
 {
+    kc_mem_free(st->ctx, st->memo);
+    st->memo = NULL;
+    st->cap_memo = 0;
     kc_mem_free(st->ctx, (void *)st->missing);
     st->missing = NULL;
     st->nmissing = st->cap_missing = 0;
@@ -85,6 +88,47 @@ static int any_unknown(const kc_value *argv, size_t argc)
         if (argv[i].type == KC_TYPE_UNKNOWN_)
             return 1;
     return 0;
+}
+
+/* Each operator keeps its own stack frame: inlined into the dispatch switch
+ * they would give every evaluation step the frame of the largest. */
+#if defined(__GNUC__)
+#define OPFN static __attribute__((noinline)) kc_status
+#else
+#define OPFN static kc_status
+#endif
+
+/* The hot path of every operator: constants and remembered subexpressions
+ * are answered without a call. */
+static inline kc_status ev(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+{
+    if (n->op == JL_CONST) {
+        *out = n->u.k;
+        return KC_OK;
+    }
+    if (n->memo && !sc->up && n->memo < st->cap_memo && st->memo[n->memo].gen == st->gen) {
+        *out = st->memo[n->memo].v;
+        return KC_OK;
+    }
+    return kc_jl_eval(st, n, sc, out);
+}
+
+/* Truthiness, inline (kc_truthy without the NULL check). */
+static inline int truthy(const kc_value *v)
+{
+    switch (v->type) {
+    case KC_TYPE_BOOL:
+        return v->u.boolean != 0;
+    case KC_TYPE_NUMBER:
+        return v->u.num == v->u.num && v->u.num != 0;
+    case KC_TYPE_STRING:
+    case KC_TYPE_ARRAY:
+        return v->n > 0;
+    case KC_TYPE_OBJECT:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 /* ---- conversions ---- */
@@ -184,7 +228,7 @@ static kc_status eval_args(jl_state *st, const jl_node *n, const jl_scope *sc, k
                            const kc_value **argv, size_t *argc)
 {
     if (n->flags & JL_F_SPREAD) {
-        kc_status s = kc_jl_eval(st, &n->args[0], sc, &local[0]);
+        kc_status s = ev(st, &n->args[0], sc, &local[0]);
         if (s)
             return s;
         if (local[0].type == KC_TYPE_ARRAY) {
@@ -203,7 +247,7 @@ static kc_status eval_args(jl_state *st, const jl_node *n, const jl_scope *sc, k
             return out_of_arena(st);
     }
     for (uint32_t i = 0; i < n->nargs; i++) {
-        kc_status s = kc_jl_eval(st, &n->args[i], sc, &buf[i]);
+        kc_status s = ev(st, &n->args[i], sc, &buf[i]);
         if (s)
             return s;
     }
@@ -307,14 +351,14 @@ static kc_status absent(jl_state *st, const jl_node *n, const jl_scope *sc, kc_v
     return KC_OK;
 }
 
-static kc_status eval_var(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_var(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     const kc_value *base = sc->data;
     const kc_value *found;
     const jl_node *dflt = (n->flags & JL_F_DEFAULT) ? &n->args[n->nargs - 1] : NULL;
     if (n->flags & JL_F_DYNPATH) {
         kc_value p;
-        kc_status s = kc_jl_eval(st, &n->args[0], sc, &p);
+        kc_status s = ev(st, &n->args[0], sc, &p);
         if (s)
             return s;
         if (is_unknown(&p)) {
@@ -344,7 +388,7 @@ static kc_status eval_var(jl_state *st, const jl_node *n, const jl_scope *sc, kc
         return KC_OK;
     }
     if (dflt)
-        return kc_jl_eval(st, dflt, sc, out);
+        return ev(st, dflt, sc, out);
     if (found) {
         *out = kc_v_null();
         return KC_OK;
@@ -403,7 +447,7 @@ static kc_status val_lookup(jl_state *st, const jl_node *n, const jl_scope *sc,
     return KC_OK;
 }
 
-static kc_status eval_val(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_val(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     const kc_value *found;
     const jl_scope *where;
@@ -419,7 +463,7 @@ static kc_status eval_val(jl_state *st, const jl_node *n, const jl_scope *sc, kc
     return absent(st, n, where, out);
 }
 
-static kc_status eval_exists(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_exists(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     const kc_value *found;
     const jl_scope *where;
@@ -463,7 +507,7 @@ static kc_status collect_missing(jl_state *st, const jl_scope *sc, const kc_valu
     return KC_OK;
 }
 
-static kc_status eval_missing(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_missing(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     kc_value local[LOCAL_ARGS];
     const kc_value *argv;
@@ -496,43 +540,43 @@ static kc_status eval_missing(jl_state *st, const jl_node *n, const jl_scope *sc
 
 /* ---- logic ---- */
 
-static kc_status eval_if(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_if(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     uint32_t i = 0;
     while (i + 1 < n->nargs) {
         kc_value c;
-        kc_status s = kc_jl_eval(st, &n->args[i], sc, &c);
+        kc_status s = ev(st, &n->args[i], sc, &c);
         if (s)
             return s;
         if (is_unknown(&c)) {
             *out = c;
             return KC_OK;
         }
-        if (kc_truthy(&c))
-            return kc_jl_eval(st, &n->args[i + 1], sc, out);
+        if (truthy(&c))
+            return ev(st, &n->args[i + 1], sc, out);
         i += 2;
     }
     if (i < n->nargs)
-        return kc_jl_eval(st, &n->args[i], sc, out);
+        return ev(st, &n->args[i], sc, out);
     *out = kc_v_null();
     return KC_OK;
 }
 
 /* and/or with Kleene's rule for unknowns: a decisive value wins over them. */
-static kc_status eval_andor(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_andor(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     const int is_and = n->op == JL_AND;
     int unknown = 0;
     *out = kc_v_bool(0);
     for (uint32_t i = 0; i < n->nargs; i++) {
-        kc_status s = kc_jl_eval(st, &n->args[i], sc, out);
+        kc_status s = ev(st, &n->args[i], sc, out);
         if (s)
             return s;
         if (is_unknown(out)) {
             unknown = 1;
             continue;
         }
-        if (kc_truthy(out) != is_and)
+        if (truthy(out) != is_and)
             return KC_OK;
     }
     if (unknown)
@@ -540,25 +584,25 @@ static kc_status eval_andor(jl_state *st, const jl_node *n, const jl_scope *sc, 
     return KC_OK;
 }
 
-static kc_status eval_not(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_not(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     kc_value v = kc_v_null();
     if (n->nargs > 0) {
-        kc_status s = kc_jl_eval(st, &n->args[0], sc, &v);
+        kc_status s = ev(st, &n->args[0], sc, &v);
         if (s)
             return s;
     }
     if (is_unknown(&v))
         *out = v;
     else
-        *out = kc_v_bool(kc_truthy(&v) == (n->op == JL_NOTNOT));
+        *out = kc_v_bool(truthy(&v) == (n->op == JL_NOTNOT));
     return KC_OK;
 }
 
-static kc_status eval_coalesce(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_coalesce(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     for (uint32_t i = 0; i < n->nargs; i++) {
-        kc_status s = kc_jl_eval(st, &n->args[i], sc, out);
+        kc_status s = ev(st, &n->args[i], sc, out);
         if (s)
             return s;
         if (out->type != KC_TYPE_NULL)
@@ -589,7 +633,7 @@ static int loose_equal(const kc_value *a, const kc_value *b)
         case KC_TYPE_NUMBER:
             return a->u.num == b->u.num;
         default:
-            return a->n == b->n && memcmp(a->u.str, b->u.str, a->n) == 0;
+            return kc_str_equal(a, b);
         }
     }
     double x, y;
@@ -600,7 +644,20 @@ static int loose_equal(const kc_value *a, const kc_value *b)
 
 static int strict_equal(const kc_value *a, const kc_value *b)
 {
-    return a->type == b->type && kc_equal(a, b);
+    if (a->type != b->type)
+        return 0;
+    switch (a->type) {
+    case KC_TYPE_STRING:
+        return kc_str_equal(a, b);
+    case KC_TYPE_NUMBER:
+        return a->u.num == b->u.num;
+    case KC_TYPE_BOOL:
+        return a->u.boolean == b->u.boolean;
+    case KC_TYPE_NULL:
+        return 1;
+    default:
+        return kc_equal(a, b);
+    }
 }
 
 /* Sign of a - b for ordering; 2 means NaN. Strings order by bytes. */
@@ -652,14 +709,14 @@ static int compare(jl_op op, const kc_value *a, const kc_value *b)
 }
 
 /* a OP b OP c ...: each link evaluated only while the chain still holds. */
-static kc_status eval_compare(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_compare(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     kc_value a, b;
-    kc_status s = kc_jl_eval(st, &n->args[0], sc, &a);
+    kc_status s = ev(st, &n->args[0], sc, &a);
     if (s)
         return s;
     for (uint32_t i = 1; i < n->nargs; i++) {
-        s = kc_jl_eval(st, &n->args[i], sc, &b);
+        s = ev(st, &n->args[i], sc, &b);
         if (s)
             return s;
         if (is_unknown(&a) || is_unknown(&b)) {
@@ -689,7 +746,7 @@ static kc_status number_result(jl_state *st, double d, kc_value *out)
     return KC_OK;
 }
 
-static kc_status eval_arith(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_arith(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     kc_value local[LOCAL_ARGS];
     const kc_value *argv;
@@ -757,7 +814,7 @@ static kc_status eval_arith(jl_state *st, const jl_node *n, const jl_scope *sc, 
 
 /* ---- strings and arrays ---- */
 
-static kc_status eval_cat(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_cat(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     kc_value local[LOCAL_ARGS];
     const kc_value *argv;
@@ -817,7 +874,7 @@ static double int_arg(const kc_value *v)
 
 /* substr(source, start[, length]) in code points; negative start counts from
  * the end, negative length leaves that many off the end. */
-static kc_status eval_substr(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_substr(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     kc_value local[LOCAL_ARGS];
     const kc_value *argv;
@@ -862,7 +919,27 @@ static int contains_bytes(const char *hay, size_t hn, const char *needle, size_t
     return 0;
 }
 
-static kc_status eval_in(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+/* a in b: an element of the array b, or a substring of the string b. */
+static kc_status in_test(jl_state *st, const kc_value *a, const kc_value *b, int *found)
+{
+    *found = 0;
+    if (b->type == KC_TYPE_ARRAY) {
+        for (uint32_t i = 0; i < b->n; i++)
+            if (strict_equal(a, &b->u.items[i])) {
+                *found = 1;
+                break;
+            }
+    } else if (b->type == KC_TYPE_STRING) {
+        kc_value needle;
+        kc_status s = as_string(st, a, &needle);
+        if (s)
+            return s;
+        *found = contains_bytes(b->u.str, b->n, needle.u.str, needle.n);
+    }
+    return KC_OK;
+}
+
+OPFN eval_in(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     kc_value local[LOCAL_ARGS];
     const kc_value *argv;
@@ -875,21 +952,16 @@ static kc_status eval_in(jl_state *st, const jl_node *n, const jl_scope *sc, kc_
         return KC_OK;
     }
     int found = 0;
-    if (argc >= 2 && argv[1].type == KC_TYPE_ARRAY) {
-        for (uint32_t i = 0; i < argv[1].n && !found; i++)
-            found = strict_equal(&argv[0], &argv[1].u.items[i]);
-    } else if (argc >= 2 && argv[1].type == KC_TYPE_STRING) {
-        kc_value needle;
-        s = as_string(st, &argv[0], &needle);
+    if (argc >= 2) {
+        s = in_test(st, &argv[0], &argv[1], &found);
         if (s)
             return s;
-        found = contains_bytes(argv[1].u.str, argv[1].n, needle.u.str, needle.n);
     }
     *out = kc_v_bool(found);
     return KC_OK;
 }
 
-static kc_status eval_merge(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_merge(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     kc_value local[LOCAL_ARGS];
     const kc_value *argv;
@@ -951,11 +1023,11 @@ static void frame_at(iter_frame *f, const kc_value *item, uint32_t i)
     f->item_scope.data = item;
 }
 
-static kc_status eval_iter(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_iter(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     const jl_op op = (jl_op)n->op;
     kc_value src;
-    kc_status s = kc_jl_eval(st, &n->args[0], sc, &src);
+    kc_status s = ev(st, &n->args[0], sc, &src);
     if (s)
         return s;
     if (is_unknown(&src)) {
@@ -967,7 +1039,7 @@ static kc_status eval_iter(jl_state *st, const jl_node *n, const jl_scope *sc, k
             return throw_args(st);
         if (op == JL_REDUCE) {
             if (n->nargs > 2)
-                return kc_jl_eval(st, &n->args[2], sc, out);
+                return ev(st, &n->args[2], sc, out);
             *out = kc_v_null();
             return KC_OK;
         }
@@ -986,7 +1058,7 @@ static kc_status eval_iter(jl_state *st, const jl_node *n, const jl_scope *sc, k
         for (uint32_t i = 0; i < src.n; i++) {
             kc_value r;
             frame_at(&f, &src.u.items[i], i);
-            s = kc_jl_eval(st, body, &f.item_scope, &r);
+            s = ev(st, body, &f.item_scope, &r);
             if (s)
                 return s;
             if (is_unknown(&r)) {
@@ -995,7 +1067,7 @@ static kc_status eval_iter(jl_state *st, const jl_node *n, const jl_scope *sc, k
             }
             if (op == JL_MAP)
                 items[k++] = r;
-            else if (kc_truthy(&r))
+            else if (truthy(&r))
                 items[k++] = src.u.items[i];
         }
         *out = kc_v_arr(items, k);
@@ -1005,7 +1077,7 @@ static kc_status eval_iter(jl_state *st, const jl_node *n, const jl_scope *sc, k
     if (op == JL_REDUCE) {
         kc_value acc = kc_v_null();
         if (n->nargs > 2) {
-            s = kc_jl_eval(st, &n->args[2], sc, &acc);
+            s = ev(st, &n->args[2], sc, &acc);
             if (s)
                 return s;
         }
@@ -1022,7 +1094,7 @@ static kc_status eval_iter(jl_state *st, const jl_node *n, const jl_scope *sc, k
             m[0].val = src.u.items[i];
             m[1].val = acc;
             frame_at(&f, &ctxv, i);
-            s = kc_jl_eval(st, body, &f.item_scope, &acc);
+            s = ev(st, body, &f.item_scope, &acc);
             if (s)
                 return s;
             if (is_unknown(&acc))
@@ -1041,14 +1113,14 @@ static kc_status eval_iter(jl_state *st, const jl_node *n, const jl_scope *sc, k
     for (uint32_t i = 0; i < src.n; i++) {
         kc_value r;
         frame_at(&f, &src.u.items[i], i);
-        s = kc_jl_eval(st, body, &f.item_scope, &r);
+        s = ev(st, body, &f.item_scope, &r);
         if (s)
             return s;
         if (is_unknown(&r)) {
             unknown = 1;
             continue;
         }
-        int t = kc_truthy(&r);
+        int t = truthy(&r);
         if (op == JL_ALL && !t) {
             *out = kc_v_bool(0);
             return KC_OK;
@@ -1064,10 +1136,10 @@ static kc_status eval_iter(jl_state *st, const jl_node *n, const jl_scope *sc, k
 
 /* ---- errors ---- */
 
-static kc_status eval_throw(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_throw(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     kc_value v;
-    kc_status s = kc_jl_eval(st, &n->args[0], sc, &v);
+    kc_status s = ev(st, &n->args[0], sc, &v);
     if (s)
         return s;
     if (is_unknown(&v)) {
@@ -1091,13 +1163,13 @@ static kc_status eval_throw(jl_state *st, const jl_node *n, const jl_scope *sc, 
 
 /* try(a, b, c): the first that does not raise; b and c see the previous
  * error as their scope. The last error propagates. */
-static kc_status eval_try(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_try(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     kc_value err;
     jl_scope err_scope = {&err, sc};
     kc_status s = KC_OK;
     for (uint32_t i = 0; i < n->nargs; i++) {
-        s = kc_jl_eval(st, &n->args[i], i ? &err_scope : sc, out);
+        s = ev(st, &n->args[i], i ? &err_scope : sc, out);
         if (s != KC_ETHROWN)
             return s;
         err = st->thrown;
@@ -1112,7 +1184,7 @@ struct kc_call {
     kc_value *out;
 };
 
-static kc_status eval_custom(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_custom(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     kc_value local[LOCAL_ARGS];
     const kc_value *argv;
@@ -1227,13 +1299,13 @@ kc_status kc_call_throw(kc_call *call, const char *type)
 
 /* ---- dispatch ---- */
 
-static kc_status eval_array(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+OPFN eval_array(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     kc_value *items = kc_arena_array(st->arena, n->nargs, sizeof *items);
     if (!items)
         return out_of_arena(st);
     for (uint32_t i = 0; i < n->nargs; i++) {
-        kc_status s = kc_jl_eval(st, &n->args[i], sc, &items[i]);
+        kc_status s = ev(st, &n->args[i], sc, &items[i]);
         if (s)
             return s;
         if (is_unknown(&items[i])) {
@@ -1245,7 +1317,48 @@ static kc_status eval_array(jl_state *st, const jl_node *n, const jl_scope *sc, 
     return KC_OK;
 }
 
+kc_status kc_jl_state_begin(jl_state *st, uint32_t nmemo)
+{
+    if (nmemo >= st->cap_memo) {
+        jl_memo *m = kc_mem_calloc(st->ctx, (size_t)nmemo + 1, sizeof *m);
+        if (!m)
+            return KC_ENOMEM;
+        kc_mem_free(st->ctx, st->memo);
+        st->memo = m;
+        st->cap_memo = nmemo + 1;
+    }
+    if (++st->gen == 0) {
+        /* After 2^32 runs the stamps wrap: start the table afresh. */
+        memset(st->memo, 0, st->cap_memo * sizeof *st->memo);
+        st->gen = 1;
+    }
+    return KC_OK;
+}
+
+static kc_status dispatch(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out);
+
 kc_status kc_jl_eval(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+{
+    /* Shared subexpressions at the top scope are computed once per run.
+     * Unknown values are not kept: recomputing them records which facts
+     * were missing for the rule that reads them now. */
+    if (n->memo && !sc->up && n->memo < st->cap_memo) {
+        jl_memo *m = &st->memo[n->memo];
+        if (m->gen == st->gen) {
+            *out = m->v;
+            return KC_OK;
+        }
+        kc_status s = dispatch(st, n, sc, out);
+        if (s == KC_OK && out->type != KC_TYPE_UNKNOWN_) {
+            m->gen = st->gen;
+            m->v = *out;
+        }
+        return s;
+    }
+    return dispatch(st, n, sc, out);
+}
+
+static kc_status dispatch(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
 {
     switch ((jl_op)n->op) {
     case JL_CONST:
@@ -1316,6 +1429,109 @@ kc_status kc_jl_eval(jl_state *st, const jl_node *n, const jl_scope *sc, kc_valu
     return kc_error_set(st->err, KC_EINVAL, "corrupt expression (opcode %u)", n->op);
 }
 
+/* ---- boolean context ---- */
+
+/* Remembers the truth of a shared subexpression for the rest of the run. */
+static int remember_truth(jl_state *st, const jl_node *n, const jl_scope *sc, int t)
+{
+    if (n->memo && !sc->up && n->memo < st->cap_memo && t <= KC_TV_TRUE) {
+        st->memo[n->memo].tgen = st->gen;
+        st->memo[n->memo].truth = t;
+    }
+    return t;
+}
+
+int kc_jl_test(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status)
+{
+    kc_value a, b;
+    kc_status s;
+    if (n->op == JL_CONST)
+        return truthy(&n->u.k);
+    if (n->memo && !sc->up && n->memo < st->cap_memo) {
+        const jl_memo *m = &st->memo[n->memo];
+        if (m->tgen == st->gen)
+            return m->truth;
+        if (m->gen == st->gen)
+            return truthy(&m->v);
+    }
+    switch ((jl_op)n->op) {
+    case JL_AND:
+    case JL_OR: {
+        /* Kleene: a decisive part wins over unknown parts. */
+        const int want = n->op == JL_OR; /* the decisive truth value */
+        int unknown = 0;
+        for (uint32_t i = 0; i < n->nargs; i++) {
+            int t = kc_jl_test(st, &n->args[i], sc, status);
+            if (t == KC_TV_ERROR)
+                return t;
+            if (t == KC_TV_UNKNOWN)
+                unknown = 1;
+            else if (t == want)
+                return remember_truth(st, n, sc, want);
+        }
+        if (unknown)
+            return KC_TV_UNKNOWN;
+        return remember_truth(st, n, sc, n->nargs ? !want : 0);
+    }
+    case JL_NOT:
+    case JL_NOTNOT: {
+        int t = n->nargs ? kc_jl_test(st, &n->args[0], sc, status) : 0;
+        if (t == KC_TV_ERROR || t == KC_TV_UNKNOWN)
+            return t;
+        return remember_truth(st, n, sc, n->op == JL_NOT ? !t : t);
+    }
+    case JL_EQ:
+    case JL_NE:
+    case JL_SEQ:
+    case JL_SNE:
+    case JL_LT:
+    case JL_LE:
+    case JL_GT:
+    case JL_GE:
+        if (n->nargs != 2)
+            break;
+        if ((s = ev(st, &n->args[0], sc, &a)) != KC_OK || (s = ev(st, &n->args[1], sc, &b)) != KC_OK) {
+            *status = s;
+            return KC_TV_ERROR;
+        }
+        if (is_unknown(&a) || is_unknown(&b))
+            return KC_TV_UNKNOWN;
+        {
+            int r = compare((jl_op)n->op, &a, &b);
+            if (r < 0) {
+                *status = throw_nan(st);
+                return KC_TV_ERROR;
+            }
+            return remember_truth(st, n, sc, r);
+        }
+    case JL_IN:
+        if (n->nargs != 2 || (n->flags & JL_F_SPREAD))
+            break;
+        if ((s = ev(st, &n->args[0], sc, &a)) != KC_OK || (s = ev(st, &n->args[1], sc, &b)) != KC_OK) {
+            *status = s;
+            return KC_TV_ERROR;
+        }
+        if (is_unknown(&a) || is_unknown(&b))
+            return KC_TV_UNKNOWN;
+        {
+            int found;
+            if ((s = in_test(st, &a, &b, &found)) != KC_OK) {
+                *status = s;
+                return KC_TV_ERROR;
+            }
+            return remember_truth(st, n, sc, found);
+        }
+    default:
+        break;
+    }
+    s = kc_jl_eval(st, n, sc, &a);
+    if (s) {
+        *status = s;
+        return KC_TV_ERROR;
+    }
+    return is_unknown(&a) ? KC_TV_UNKNOWN : remember_truth(st, n, sc, truthy(&a));
+}
+
 /* ---- public: kc_eval ---- */
 
 struct kc_eval {
@@ -1326,7 +1542,7 @@ struct kc_eval {
     int has_thrown;
 };
 
-const jl_node *kc_logic_root_(const kc_logic *logic);
+const jl_node *kc_logic_root_(const kc_logic *logic, uint32_t *nmemo);
 
 kc_status kc_eval_create(kc_ctx *ctx, kc_eval **out)
 {
@@ -1368,11 +1584,15 @@ kc_status kc_logic_run(kc_eval *ev, const kc_logic *logic, const kc_value *data,
         return kc_error_set(err, KC_EINVAL, "kc_logic_run: NULL argument");
     kc_arena_reset(&ev->arena);
     ev->st.nmissing = 0;
+    uint32_t nmemo;
+    const jl_node *program = kc_logic_root_(logic, &nmemo);
+    if (kc_jl_state_begin(&ev->st, nmemo))
+        return kc_error_set(err, KC_ENOMEM, "out of memory during evaluation");
     ev->st.err = err;
     kc_value nullv = kc_v_null();
     jl_scope root = {data ? data : &nullv, NULL};
     kc_value v;
-    kc_status s = kc_jl_eval(&ev->st, kc_logic_root_(logic), &root, &v);
+    kc_status s = kc_jl_eval(&ev->st, program, &root, &v);
     ev->st.err = NULL;
     if (s == KC_ETHROWN) {
         ev->has_thrown = 1;

@@ -1005,7 +1005,7 @@ static kc_status step_value(reader *r, int *state)
         uint32_t n;
         st = read_string(r, &str, &n);
         if (st == KC_OK)
-            r->slots[k].m.val = kc_v_str(str, n);
+            r->slots[k].m.val = kc_v_str_hashed(str, n);
         return st;
     }
     if (c == '-' || is_digit(c))

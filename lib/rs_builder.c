@@ -1053,6 +1053,17 @@ kc_status kc_builder_build(kc_builder *b, kc_ruleset **out)
         if (!b->rules[i].dead)
             rules[k++] = b->rules[i].r;
 
+    /* Subexpressions repeated across rules are computed once per scenario. */
+    jl_node **roots = live ? kc_mem_calloc(b->ctx, live, sizeof *roots) : NULL;
+    if (live && !roots)
+        return KC_ENOMEM;
+    for (size_t i = 0; i < live; i++)
+        roots[i] = &rules[i].when;
+    kc_status st = kc_jl_share(b->ctx, roots, live, &rs->nmemo);
+    kc_mem_free(b->ctx, roots);
+    if (st)
+        return st;
+
     rs->ctx = b->ctx;
     rs->name = b->name ? b->name : "";
     rs->version = b->version ? b->version : "";
@@ -1066,6 +1077,9 @@ kc_status kc_builder_build(kc_builder *b, kc_ruleset **out)
     rs->ncontrols = (uint32_t)b->ncontrols;
     rs->rules = rules;
     rs->nrules = (uint32_t)live;
+    st = kc_rs_index(rs, &b->arena);
+    if (st)
+        return st;
     rs->arena = b->arena; /* the rule set now owns everything */
     b->spent = 1;
     *out = rs;

@@ -52,6 +52,20 @@ typedef struct rs_rule {
     unsigned line, col;
 } rs_rule;
 
+/* Rules whose condition requires one fact to equal one of a few constants
+ * ({"===": [{"var": P}, C]} or {"in": [{"var": P}, [C1, C2]]}, alone or as a
+ * part of a top-level "and"), grouped by that fact: evaluation reads the fact
+ * once and visits only the rules whose constants match it. */
+typedef struct rs_group {
+    const jl_node *fact;    /* the var node of P */
+    uint32_t nvalues;
+    const kc_value *values; /* distinct constants */
+    const uint32_t *start;  /* rules of values[k]: rules[start[k] .. start[k+1]) */
+    const uint32_t *rules;  /* rule indices, by value */
+    uint32_t nall;
+    const uint32_t *all;    /* every rule of the group, in rule order */
+} rs_group;
+
 struct kc_ruleset {
     const kc_ctx *ctx;
     kc_arena arena;
@@ -67,7 +81,15 @@ struct kc_ruleset {
     uint32_t ncontrols;
     const rs_rule *rules;
     uint32_t nrules;
+    uint32_t nmemo; /* shared subexpressions across all rules (jl_share.c) */
+    const uint32_t *plain; /* rules without a guard, in rule order */
+    uint32_t nplain;
+    const rs_group *groups;
+    uint32_t ngroups;
 };
+
+/* Builds the guard index (rs_index.c) into rs's arena. */
+kc_status kc_rs_index(kc_ruleset *rs, kc_arena *arena);
 
 /* Index of the dimension/verdict with this id, or -1. */
 int32_t kc_rs_find_dim(const kc_ruleset *rs, const char *id);

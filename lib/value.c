@@ -34,7 +34,7 @@ uint32_t kc_hash(const char *s, size_t len)
 
 static int same_key(const char *a, uint32_t alen, uint32_t ahash, const kc_member *b)
 {
-    return b->khash == ahash && b->klen == alen && (alen == 0 || memcmp(a, b->key, alen) == 0);
+    return b->khash == ahash && b->klen == alen && kc_bytes_equal(a, b->key, alen);
 }
 
 const kc_value *kc_obj_get(const kc_value *obj, const char *key, size_t len, uint32_t hash)
@@ -181,7 +181,7 @@ int kc_equal(const kc_value *a, const kc_value *b)
     case KC_TYPE_NUMBER:
         return a->u.num == b->u.num;
     case KC_TYPE_STRING:
-        return a->n == b->n && (a->n == 0 || memcmp(a->u.str, b->u.str, a->n) == 0);
+        return kc_str_equal(a, b);
     case KC_TYPE_ARRAY:
         if (a->n != b->n)
             return 0;

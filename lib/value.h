@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "kindctx.h"
 
@@ -36,6 +37,9 @@ struct kc_value {
 /* The value is a scope frame that lives on the C stack (an iterator's
  * {"index": i}); copy it before it can outlive the frame. */
 #define KC_VF_TRANSIENT 0x01u
+/* A string whose 16-bit hash is in `spare`: two hashed strings with
+ * different hashes differ, so most unequal strings compare without memcmp. */
+#define KC_VF_HASHED 0x02u
 
 struct kc_member {
     const char *key; /* NUL-terminated */
@@ -87,6 +91,51 @@ static inline kc_value kc_v_unknown(void)
 {
     kc_value v = {KC_TYPE_UNKNOWN_, 0, 0, 0, {0}};
     return v;
+}
+
+static inline uint16_t kc_hash16(uint32_t h)
+{
+    return (uint16_t)(h ^ (h >> 16));
+}
+
+/* A string value carrying its hash (for strings that will be compared). */
+static inline kc_value kc_v_str_hashed(const char *s, uint32_t len)
+{
+    kc_value v = kc_v_str(s, len);
+    v.flags = KC_VF_HASHED;
+    v.spare = kc_hash16(kc_hash(s, len));
+    return v;
+}
+
+/* Equality of n bytes. Keys and tokens are short: compare them in words
+ * inline rather than through a call to memcmp. */
+static inline int kc_bytes_equal(const char *a, const char *b, size_t n)
+{
+    while (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return 0;
+        a += 8;
+        b += 8;
+        n -= 8;
+    }
+    while (n--)
+        if (*a++ != *b++)
+            return 0;
+    return 1;
+}
+
+/* Byte equality of two string values, rejecting on the hashes when both
+ * have one. */
+static inline int kc_str_equal(const kc_value *a, const kc_value *b)
+{
+    if (a->n != b->n)
+        return 0;
+    if ((a->flags & b->flags & KC_VF_HASHED) && a->spare != b->spare)
+        return 0;
+    return kc_bytes_equal(a->u.str, b->u.str, a->n);
 }
 
 /* Member lookup by key bytes and their kc_hash(). */

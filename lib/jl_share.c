@@ -1,0 +1,187 @@
+/* jl_share.c - common subexpressions, found once at compile time.
+ *
+ * Rule sets repeat themselves: the same fact is read by many rules, the same
+ * test ({"==": [{"var": "relationship.type"}, "stalker"]}) guards several of
+ * them, and replicated rules share whole subtrees. Each group of structurally
+ * identical subtrees at the top scope gets one memo index; the evaluator then
+ * computes the group once per run and reuses the value. Trees inside iterator
+ * bodies and try fallbacks are left alone: their value depends on a scope
+ * that changes while they run. */
+#include <string.h>
+
+#include "jl.h"
+#include "mem.h"
+
+static uint64_t mix(uint64_t h, uint64_t x)
+{
+    h ^= x + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h;
+}
+
+static uint64_t hash_value(const kc_value *v)
+{
+    uint64_t h = mix(0, v->type);
+    switch (v->type) {
+    case KC_TYPE_BOOL:
+        return mix(h, (uint64_t)v->u.boolean);
+    case KC_TYPE_NUMBER: {
+        double d = v->u.num == 0 ? 0 : v->u.num; /* -0 == 0 */
+        uint64_t bits;
+        memcpy(&bits, &d, sizeof bits);
+        return mix(h, bits);
+    }
+    case KC_TYPE_STRING:
+        return mix(h, kc_hash(v->u.str, v->n));
+    case KC_TYPE_ARRAY:
+        for (uint32_t i = 0; i < v->n; i++)
+            h = mix(h, hash_value(&v->u.items[i]));
+        return h;
+    case KC_TYPE_OBJECT:
+        /* Order-independent, as kc_equal is. */
+        for (uint32_t i = 0; i < v->n; i++)
+            h += mix(v->u.members[i].khash, hash_value(&v->u.members[i].val));
+        return h;
+    default:
+        return h;
+    }
+}
+
+static int same_payload(const jl_node *a, const jl_node *b)
+{
+    switch ((jl_op)a->op) {
+    case JL_CONST:
+        return a->u.k.type == b->u.k.type && kc_equal(&a->u.k, &b->u.k);
+    case JL_VAR:
+    case JL_VAL:
+    case JL_EXISTS:
+        if (a->flags & JL_F_DYNPATH)
+            return 1;
+        return a->u.path.up == b->u.path.up && a->u.path.nsegs == b->u.path.nsegs &&
+               strcmp(a->u.path.text, b->u.path.text) == 0;
+    case JL_CUSTOM:
+        return a->u.custom.fn == b->u.custom.fn && a->u.custom.ud == b->u.custom.ud;
+    default:
+        return 1;
+    }
+}
+
+static int same_tree(const jl_node *a, const jl_node *b)
+{
+    if (a == b)
+        return 1;
+    if (a->op != b->op || a->flags != b->flags || a->nargs != b->nargs || !same_payload(a, b))
+        return 0;
+    for (uint32_t i = 0; i < a->nargs; i++)
+        if (!same_tree(&a->args[i], &b->args[i]))
+            return 0;
+    return 1;
+}
+
+/* Whether argument i of n is evaluated in a scope other than n's own. */
+static int scoped_arg(const jl_node *n, uint32_t i)
+{
+    switch ((jl_op)n->op) {
+    case JL_MAP:
+    case JL_FILTER:
+    case JL_REDUCE:
+    case JL_ALL:
+    case JL_SOME:
+    case JL_NONE:
+        return i == 1;
+    case JL_TRY:
+        return i >= 1;
+    default:
+        return 0;
+    }
+}
+
+typedef struct slot {
+    uint64_t hash;
+    jl_node *node;
+} slot;
+
+typedef struct share {
+    const kc_ctx *ctx;
+    slot *table;
+    size_t mask;
+    uint32_t next;
+    int oom;
+} share;
+
+/* Post-order: children first, so a group's members all have hashes. Only
+ * nodes at the top scope (scoped == 0) join groups. */
+static uint64_t visit(share *sh, jl_node *n, int scoped)
+{
+    uint64_t h = mix(mix(mix(n->op, n->flags), n->nargs), 0);
+    switch ((jl_op)n->op) {
+    case JL_CONST:
+        h = mix(h, hash_value(&n->u.k));
+        break;
+    case JL_VAR:
+    case JL_VAL:
+    case JL_EXISTS:
+        if (!(n->flags & JL_F_DYNPATH))
+            h = mix(mix(h, kc_hash(n->u.path.text, strlen(n->u.path.text))), n->u.path.up);
+        break;
+    case JL_CUSTOM:
+        h = mix(h, (uint64_t)(uintptr_t)n->u.custom.ud);
+        break;
+    default:
+        break;
+    }
+    for (uint32_t i = 0; i < n->nargs; i++)
+        h = mix(h, visit(sh, &n->args[i], scoped || scoped_arg(n, i)));
+    /* Constants cost nothing to evaluate; nothing to share. */
+    if (scoped || n->op == JL_CONST || !sh->table)
+        return h;
+    size_t i = (size_t)h & sh->mask;
+    while (sh->table[i].node) {
+        if (sh->table[i].hash == h && same_tree(sh->table[i].node, n)) {
+            jl_node *first = sh->table[i].node;
+            if (!first->memo)
+                first->memo = ++sh->next;
+            n->memo = first->memo;
+            return h;
+        }
+        i = (i + 1) & sh->mask;
+    }
+    sh->table[i].hash = h;
+    sh->table[i].node = n;
+    return h;
+}
+
+static size_t count_nodes(const jl_node *n)
+{
+    size_t c = 1;
+    for (uint32_t i = 0; i < n->nargs; i++)
+        c += count_nodes(&n->args[i]);
+    return c;
+}
+
+static void clear(jl_node *n)
+{
+    n->memo = 0;
+    for (uint32_t i = 0; i < n->nargs; i++)
+        clear(&n->args[i]);
+}
+
+kc_status kc_jl_share(const kc_ctx *ctx, jl_node *const *roots, size_t nroots, uint32_t *nmemo)
+{
+    *nmemo = 0;
+    size_t nodes = 0;
+    for (size_t r = 0; r < nroots; r++)
+        nodes += count_nodes(roots[r]);
+    size_t size = 16;
+    while (size < nodes * 2)
+        size *= 2;
+    share sh = {ctx, kc_mem_calloc(ctx, size, sizeof(slot)), size - 1, 0, 0};
+    if (!sh.table)
+        return KC_ENOMEM;
+    for (size_t r = 0; r < nroots; r++)
+        clear(roots[r]);
+    for (size_t r = 0; r < nroots; r++)
+        visit(&sh, roots[r], 0);
+    kc_mem_free(ctx, sh.table);
+    *nmemo = sh.next;
+    return KC_OK;
+}
