@@ -248,6 +248,14 @@ typedef struct kc_doc kc_doc;
  */
 KC_API kc_status kc_doc_parse(kc_ctx *ctx, const char *text, size_t len, const char *source,
                               kc_doc **out, kc_error *err);
+/* Flags for kc_doc_parse_ex(). */
+#define KC_PARSE_POSITIONS 0x1u /* record every value's line and column (kc_doc_position) */
+
+/* As kc_doc_parse(), with flags. Without KC_PARSE_POSITIONS parsing is faster
+ * (for batches); errors still carry their line and column, but
+ * kc_doc_position() knows nothing. */
+KC_API kc_status kc_doc_parse_ex(kc_ctx *ctx, const char *text, size_t len, const char *source,
+                                 unsigned flags, kc_doc **out, kc_error *err);
 /* Reads and parses a file. Errors as kc_doc_parse() plus KC_EIO. */
 KC_API kc_status kc_doc_load_file(kc_ctx *ctx, const char *path, kc_doc **out, kc_error *err);
 /* Copies a cJSON tree. Applies the same checks as kc_doc_parse() (duplicate

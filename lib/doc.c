@@ -21,8 +21,8 @@ static size_t first_chunk(size_t len)
     return 4096 + (len < cap ? len : cap);
 }
 
-kc_status kc_doc_parse_opts(kc_ctx *ctx, const char *text, size_t len, const char *source,
-                            int want_positions, kc_doc **out, kc_error *err)
+kc_status kc_doc_parse_ex(kc_ctx *ctx, const char *text, size_t len, const char *source,
+                          unsigned flags, kc_doc **out, kc_error *err)
 {
     kc_error_init(err, source);
     if (out)
@@ -46,7 +46,7 @@ kc_status kc_doc_parse_opts(kc_ctx *ctx, const char *text, size_t len, const cha
         kc_ctx_limit(ctx, KC_LIMIT_INPUT_BYTES),
         kc_ctx_limit(ctx, KC_LIMIT_DEPTH),
         kc_ctx_limit(ctx, KC_LIMIT_NODES),
-        want_positions,
+        (flags & KC_PARSE_POSITIONS) != 0,
     };
     st = kc_json_read(&arena, text, len, &opts, &doc->root, &doc->pos, err);
     if (st != KC_OK)
@@ -62,7 +62,7 @@ fail:
 kc_status kc_doc_parse(kc_ctx *ctx, const char *text, size_t len, const char *source,
                        kc_doc **out, kc_error *err)
 {
-    return kc_doc_parse_opts(ctx, text, len, source, 1, out, err);
+    return kc_doc_parse_ex(ctx, text, len, source, KC_PARSE_POSITIONS, out, err);
 }
 
 kc_status kc_read_file(const kc_ctx *ctx, const char *path, char **data, size_t *len,
@@ -138,7 +138,7 @@ kc_status kc_doc_load_file(kc_ctx *ctx, const char *path, kc_doc **out, kc_error
     kc_status st = kc_read_file(ctx, path, &data, &len, err);
     if (st != KC_OK)
         return st;
-    st = kc_doc_parse_opts(ctx, data, len, path, 1, out, err);
+    st = kc_doc_parse_ex(ctx, data, len, path, KC_PARSE_POSITIONS, out, err);
     kc_mem_free(ctx, data);
     return st;
 }

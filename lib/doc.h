@@ -17,11 +17,6 @@ struct kc_doc {
 /* Position of v (a value inside doc) or NULL. Tolerates doc == NULL. */
 const kc_pos *kc_doc_pos(const kc_doc *doc, const kc_value *v);
 
-/* Parses without positions (faster; for scenario batches). Same errors as
- * kc_doc_parse. */
-kc_status kc_doc_parse_opts(kc_ctx *ctx, const char *text, size_t len, const char *source,
-                            int want_positions, kc_doc **out, kc_error *err);
-
 /* Reads a whole file into memory allocated with ctx (free with kc_mem_free).
  * Refuses files over the KC_LIMIT_INPUT_BYTES limit (KC_ELIMIT), and reports
  * KC_EIO with strerror text. */
