@@ -83,7 +83,7 @@ static void parse_without_positions_is_the_same_tree(void **state)
     kc_doc *with, *without;
     assert_int_equal(kc_doc_parse(f->ctx, text, sizeof text - 1, "s", &with, NULL), KC_OK);
     assert_int_equal(
-        kc_doc_parse_opts(f->ctx, text, sizeof text - 1, "s", 0, &without, NULL), KC_OK);
+        kc_doc_parse_ex(f->ctx, text, sizeof text - 1, "s", 0, &without, NULL), KC_OK);
     assert_true(kc_value_equal(kc_doc_root(with), kc_doc_root(without)));
     assert_false(kc_doc_position(without, kc_doc_root(without), NULL, NULL));
     assert_int_equal(without->pos.n, 0);
