@@ -295,7 +295,7 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
         }
         for (uint32_t d = 0; d < grp->nvalues; d++) {
             const kc_value *c = &grp->values[d];
-            if (c->type != v.type || !kc_equal(c, &v))
+            if (!kc_same(c, &v))
                 continue;
             for (uint32_t k = grp->start[d]; k < grp->start[d + 1] && s == KC_OK; k++)
                 s = eval_rule(res, grp->rules[k], &root);

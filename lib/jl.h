@@ -80,6 +80,8 @@ struct jl_node {
     uint16_t spare;
     uint32_t nargs;
     uint32_t memo;  /* shared subexpression: index into the memo table; 0 = none */
+    uint32_t pmemo; /* var a.b.c: memo index of the object at a.b, shared by every
+                     * path with that prefix; 0 = none */
     jl_node *args;  /* nargs children, contiguous */
     union {
         kc_value k; /* JL_CONST */
@@ -107,7 +109,9 @@ kc_status kc_jl_compile(const kc_ctx *ctx, kc_arena *arena, const kc_value *expr
 /* Finds subexpressions that occur more than once at the top scope of the
  * given trees (across all of them: a rule set shares between rules) and gives
  * each group one memo index, so evaluation computes it once per run. Returns
- * the number of indices used (indices are 1..n). Custom operators are taken
+ * the number of indices used (indices are 1..n). Dotted variables also get
+ * the index of their parent object (pmemo), so "act.kind" and "act.tags" look
+ * "act" up once. Custom operators are taken
  * to be pure functions of their arguments. tmp allocations use ctx; on
  * KC_ENOMEM nothing is marked and *nmemo is 0. */
 kc_status kc_jl_share(const kc_ctx *ctx, jl_node *const *roots, size_t nroots, uint32_t *nmemo);

@@ -378,6 +378,18 @@ OPFN eval_var(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
         }
         if (found == base)
             return scope_value(st, base, out);
+    } else if (n->pmemo && !sc->up && n->pmemo < st->cap_memo) {
+        /* The parent object is looked up once per run for all its fields. */
+        jl_memo *m = &st->memo[n->pmemo];
+        if (m->gen != st->gen) {
+            const kc_value *parent = walk_segs(base, n->u.path.segs, n->u.path.nsegs - 1);
+            m->v = parent ? *parent : kc_v_unknown();
+            m->gen = st->gen;
+        }
+        const jl_seg *last = &n->u.path.segs[n->u.path.nsegs - 1];
+        found = m->v.type == KC_TYPE_UNKNOWN_
+                    ? NULL
+                    : step(&m->v, last->key, last->len, last->hash, last->idx);
     } else {
         if (n->u.path.nsegs == 0)
             return scope_value(st, base, out);

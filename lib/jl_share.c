@@ -150,6 +150,46 @@ static uint64_t visit(share *sh, jl_node *n, int scoped)
     return h;
 }
 
+/* Prefix of a dotted path ("act.kind" -> "act"), or 0 length if none. */
+static size_t prefix_len(const jl_node *n)
+{
+    const char *t = n->u.path.text;
+    size_t len = strlen(t);
+    while (len > 0 && t[len - 1] != '.')
+        len--;
+    return len ? len - 1 : 0;
+}
+
+typedef struct pslot {
+    const char *text;
+    size_t len;
+    uint32_t id;
+} pslot;
+
+/* Gives every top-scope dotted variable the memo index of its parent object. */
+static void prefixes(share *sh, pslot *table, size_t mask, jl_node *n, int scoped)
+{
+    for (uint32_t i = 0; i < n->nargs; i++)
+        prefixes(sh, table, mask, &n->args[i], scoped || scoped_arg(n, i));
+    if (scoped || n->op != JL_VAR || (n->flags & JL_F_DYNPATH) || n->u.path.nsegs < 2)
+        return;
+    size_t len = prefix_len(n);
+    if (len == 0)
+        return;
+    size_t i = (size_t)kc_hash(n->u.path.text, len) & mask;
+    while (table[i].text) {
+        if (table[i].len == len && memcmp(table[i].text, n->u.path.text, len) == 0) {
+            n->pmemo = table[i].id;
+            return;
+        }
+        i = (i + 1) & mask;
+    }
+    table[i].text = n->u.path.text;
+    table[i].len = len;
+    table[i].id = ++sh->next;
+    n->pmemo = table[i].id;
+}
+
 static size_t count_nodes(const jl_node *n)
 {
     size_t c = 1;
@@ -161,6 +201,7 @@ static size_t count_nodes(const jl_node *n)
 static void clear(jl_node *n)
 {
     n->memo = 0;
+    n->pmemo = 0;
     for (uint32_t i = 0; i < n->nargs; i++)
         clear(&n->args[i]);
 }
@@ -182,6 +223,15 @@ kc_status kc_jl_share(const kc_ctx *ctx, jl_node *const *roots, size_t nroots, u
     for (size_t r = 0; r < nroots; r++)
         visit(&sh, roots[r], 0);
     kc_mem_free(ctx, sh.table);
+    pslot *pt = kc_mem_calloc(ctx, size, sizeof *pt);
+    if (!pt) {
+        for (size_t r = 0; r < nroots; r++)
+            clear(roots[r]);
+        return KC_ENOMEM;
+    }
+    for (size_t r = 0; r < nroots; r++)
+        prefixes(&sh, pt, size - 1, roots[r], 0);
+    kc_mem_free(ctx, pt);
     *nmemo = sh.next;
     return KC_OK;
 }

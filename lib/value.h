@@ -138,6 +138,26 @@ static inline int kc_str_equal(const kc_value *a, const kc_value *b)
     return kc_bytes_equal(a->u.str, b->u.str, a->n);
 }
 
+/* Strict (===) equality, inline for scalars. */
+int kc_equal(const kc_value *a, const kc_value *b);
+static inline int kc_same(const kc_value *a, const kc_value *b)
+{
+    if (a->type != b->type)
+        return 0;
+    switch (a->type) {
+    case KC_TYPE_STRING:
+        return kc_str_equal(a, b);
+    case KC_TYPE_NUMBER:
+        return a->u.num == b->u.num;
+    case KC_TYPE_BOOL:
+        return a->u.boolean == b->u.boolean;
+    case KC_TYPE_NULL:
+        return 1;
+    default:
+        return kc_equal(a, b);
+    }
+}
+
 /* Member lookup by key bytes and their kc_hash(). */
 const kc_value *kc_obj_get(const kc_value *obj, const char *key, size_t len, uint32_t hash);
 
