@@ -507,7 +507,7 @@ KC_API kc_status kc_ruleset_find_rule(const kc_ruleset *rs, const char *id, kc_r
 typedef struct kc_result kc_result;
 
 /* Errors: KC_EINVAL, KC_ENOMEM. Free with kc_result_free(). */
-KC_API kc_status kc_result_create(kc_ctx *ctx, kc_result **out);
+KC_API kc_status kc_result_create(const kc_ctx *ctx, kc_result **out);
 /* Frees a result. Accepts NULL. */
 KC_API void kc_result_free(kc_result *res);
 
@@ -566,11 +566,80 @@ KC_API kc_status kc_result_question(const kc_result *res, size_t i, kc_question 
  * use; borrowed from res; NULL only when out of memory. */
 KC_API const char *kc_result_summary(kc_result *res);
 
+/* ---- Told for different readers ---- */
+
+typedef enum kc_reader {
+    KC_READER_DEFAULT = 0, /* neutral wording */
+    KC_READER_GIVER,       /* the person offering: actionable, never shaming */
+    KC_READER_SUPPORTER,   /* someone supporting the receiver: never blaming them */
+    KC_READER_AUTHOR       /* the rule author: rule ids, weights, condition trace */
+} kc_reader;
+
+/* Chooses whose wording explanations, the summary and the JSON use from now
+ * on (rules may carry per-reader templates; others fall back to their
+ * default text). Clears texts already rendered. Errors: KC_EINVAL. */
+KC_API kc_status kc_result_set_reader(kc_result *res, kc_reader reader);
+/* "default", "giver", "supporter", "author"; NULL for other values. */
+KC_API const char *kc_reader_name(kc_reader reader);
+/* The reader named name (as above), or -1. */
+KC_API int kc_reader_from_name(const char *name);
+
+/* For KC_READER_AUTHOR: which parts of fired rule i's condition held, with
+ * the values seen, one per line ("relationship.type === \"stalker\" held:
+ * relationship.type is \"stalker\""). Borrowed from res; NULL when out of
+ * memory or i is out of range. */
+KC_API const char *kc_result_trace(kc_result *res, size_t i);
+
+/* ---- Intent and impact ---- */
+
+/* The giver's intent, read apart from the impact: the score of the rule
+ * set's "intent" dimension (unscored), and a word for it: "well meant",
+ * "not well meant", "neutral", or "unknown" (no intent facts) — and NULL when
+ * the rule set has no intent dimension. Borrowed. */
+KC_API const char *kc_result_intent(const kc_result *res, double *score);
+
+/* ---- What would make it kind ---- */
+
+/* One way to make the act land better: a set of changes the giver controls
+ * (declared in the rule set's "controls"), the verdict it reaches, and the
+ * rules it flips. All strings borrowed from res and the rule set. */
+typedef struct kc_change {
+    size_t nsteps;
+    const char *const *steps;   /* each change in plain words (the control's label) */
+    const char *const *facts;   /* the fact each change sets */
+    const char *verdict;        /* verdict reached with these changes */
+    size_t nflipped;
+    const char *const *flipped; /* rules that fire or stop firing */
+} kc_change;
+
+/*
+ * Searches for the smallest sets of giver-controlled changes that make the
+ * verdict the best one (e.g. "kind"): sets of 1, then 2, ... up to 5
+ * changes, in the rule set's order, skipping supersets of sets already found,
+ * at most 3 options and 2048 evaluations (docs/results.md). Facts about the receiver are never
+ * changed. Computed on first call (hence non-const), then cached until the
+ * next evaluation. Returns the number of options (0: none within reach; see
+ * kc_result_change_blocker()). Errors are reported as 0 options with
+ * *status (if not NULL) set.
+ */
+KC_API size_t kc_result_change_count(kc_result *res, kc_status *status);
+/* Option i. Errors: KC_EINVAL, KC_ENOTFOUND (also before the search ran). */
+KC_API kc_status kc_result_change(const kc_result *res, size_t i, kc_change *out);
+/* When no option exists: the id of a fired rule whose veto no controlled
+ * change lifts (NULL when the search bound, not a veto, is why). */
+KC_API const char *kc_result_change_blocker(const kc_result *res);
+
+/* Flags for kc_result_to_json(). */
+#define KC_JSON_PRETTY 0x1u  /* indent */
+#define KC_JSON_CHANGES 0x2u /* include "changes" (runs the search) */
+
 /* The result as JSON (docs/results.md): top-level keys "scenario", "ruleset",
  * "verdict", "label", "score", "dimensions", "fired", "vetoes", "undecided",
- * "questions", "margin", "problems", "summary". Caller frees *out with
- * kc_free(ctx, *out). Errors: KC_EINVAL, KC_ENOMEM. */
-KC_API kc_status kc_result_to_json(kc_result *res, int pretty, char **out, size_t *len);
+ * "questions", "margin", "problems", "intent", "reader", "summary", and with
+ * KC_JSON_CHANGES "changes". Rendered for the current reader. Caller frees
+ * *out with kc_free(ctx, *out). Errors: KC_EINVAL, KC_ESTATE (nothing
+ * evaluated yet), KC_ENOMEM. */
+KC_API kc_status kc_result_to_json(kc_result *res, unsigned flags, char **out, size_t *len);
 
 #ifdef __cplusplus
 }

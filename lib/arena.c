@@ -54,7 +54,8 @@ static kc_arena_chunk *chunk_new(kc_arena *a, size_t need)
     c->size = size;
     c->used = 0;
     a->total += size;
-    if (a->next_size <= SIZE_MAX / 2)
+    /* Double up to 1 MiB per chunk; beyond that, grow by what is asked. */
+    if (a->next_size < ((size_t)1 << 20))
         a->next_size *= 2;
     return c;
 }
@@ -128,7 +129,7 @@ void kc_arena_reset(kc_arena *a)
 
 kc_arena_mark kc_arena_get_mark(const kc_arena *a)
 {
-    kc_arena_mark m = {a->head, a->head ? a->head->used : 0};
+    kc_arena_mark m = {a->head, a->head ? a->head->used : 0, a->next_size};
     return m;
 }
 
@@ -143,6 +144,9 @@ void kc_arena_rewind(kc_arena *a, kc_arena_mark m)
     }
     if (a->head)
         a->head->used = m.used;
+    /* Chunk sizes double as an arena grows; a rewind undoes that growth too,
+     * or repeated grow-and-rewind cycles would ask for ever larger chunks. */
+    a->next_size = m.next_size;
 }
 
 void kc_arena_free(kc_arena *a)

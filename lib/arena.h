@@ -25,6 +25,7 @@ typedef struct kc_arena {
 typedef struct kc_arena_mark {
     kc_arena_chunk *chunk;
     size_t used;
+    size_t next_size;
 } kc_arena_mark;
 
 void kc_arena_init(kc_arena *a, const kc_ctx *ctx, size_t first_chunk, size_t limit);

@@ -13,6 +13,9 @@ typedef struct kc_custom_op {
     int min_args, max_args; /* max_args < 0: unbounded */
     kc_op_fn fn;
     void *ud;
+    /* Set operators only (setops.c): an argument known to be empty decides
+     * the result even when another is unknown. Bit i: argument i. */
+    unsigned empty_decides;
 } kc_custom_op;
 
 struct kc_ctx {

@@ -18,7 +18,7 @@
 #include "mem.h"
 #include "result.h"
 
-kc_status kc_result_create(kc_ctx *ctx, kc_result **out)
+kc_status kc_result_create(const kc_ctx *ctx, kc_result **out)
 {
     if (!out)
         return KC_EINVAL;
@@ -58,6 +58,8 @@ void kc_result_free(kc_result *res)
     kc_mem_free(ctx, res->questions);
     kc_mem_free(ctx, (void *)res->because);
     kc_mem_free(ctx, (void *)res->advice);
+    kc_mem_free(ctx, (void *)res->trace);
+    kc_result_free(res->probe);
     kc_mem_free(ctx, res);
 }
 
@@ -245,6 +247,9 @@ static void reset(kc_result *res)
     res->worst_veto = -1;
     res->veto_rule = -1;
     res->summary = NULL;
+    res->changes_done = 0;
+    res->nchanges = 0;
+    res->change_blocker = NULL;
 }
 
 kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result *res,
@@ -312,16 +317,22 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
         res->verdict = kc_rs_decide(rs, res->total, res->worst_veto, &res->band);
     if (s == KC_OK)
         s = build_questions(res);
-    if (s == KC_OK && GROW(res, res->because, res->cap_render, res->nfired)) {
-        s = KC_ENOMEM;
-    } else if (s == KC_OK) {
-        /* because and advice share cap_render; keep them the same size. */
-        size_t cap = res->cap_render;
+    if (s == KC_OK && res->nfired > res->cap_render) {
+        /* Rendered texts, parallel to fired[]: grown together, kept. */
+        size_t cap = res->nfired < 16 ? 16 : res->nfired * 2;
+        const char **bec = kc_mem_realloc(res->ctx, (void *)res->because, cap * sizeof *bec);
+        if (bec)
+            res->because = bec;
         const char **adv = kc_mem_realloc(res->ctx, (void *)res->advice, cap * sizeof *adv);
-        if (!adv)
-            s = KC_ENOMEM;
-        else
+        if (adv)
             res->advice = adv;
+        const char **trc = kc_mem_realloc(res->ctx, (void *)res->trace, cap * sizeof *trc);
+        if (trc)
+            res->trace = trc;
+        if (bec && adv && trc)
+            res->cap_render = cap;
+        else
+            s = KC_ENOMEM;
     }
     if (s) {
         if (err && !err->message[0])
@@ -330,7 +341,7 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
         return s;
     }
     for (size_t i = 0; i < res->nfired; i++)
-        res->because[i] = res->advice[i] = NULL;
+        res->because[i] = res->advice[i] = res->trace[i] = NULL;
     res->evaluated = 1;
     return KC_OK;
 }

@@ -21,20 +21,84 @@ static const char *render(kc_result *res, const kc_tmpl *t)
     return kc_res_strdup(res, s, res->buf.len);
 }
 
+/* The rule's wording for the current reader, or its default wording. */
+static const kc_tmpl *because_of(const kc_result *res, const rs_rule *r)
+{
+    const kc_tmpl *t = &r->because_for[res->reader];
+    return res->reader != KC_READER_DEFAULT && t->text ? t : &r->because;
+}
+
+static const kc_tmpl *advice_of(const kc_result *res, const rs_rule *r)
+{
+    const kc_tmpl *t = &r->advice_for[res->reader];
+    return res->reader != KC_READER_DEFAULT && t->text ? t : &r->advice;
+}
+
 int kc_res_render(kc_result *res, size_t i)
 {
     const rs_rule *r = &res->rs->rules[res->fired[i].rule];
     if (!res->because[i]) {
-        res->because[i] = render(res, &r->because);
+        res->because[i] = render(res, because_of(res, r));
         if (!res->because[i])
             return -1;
     }
-    if (!res->advice[i] && r->advice.text) {
-        res->advice[i] = render(res, &r->advice);
+    const kc_tmpl *adv = advice_of(res, r);
+    if (!res->advice[i] && adv->text) {
+        res->advice[i] = render(res, adv);
         if (!res->advice[i])
             return -1;
     }
     return 0;
+}
+
+static const char *const reader_names[] = {"default", "giver", "supporter", "author"};
+
+const char *kc_reader_name(kc_reader reader)
+{
+    return (unsigned)reader < 4 ? reader_names[reader] : NULL;
+}
+
+int kc_reader_from_name(const char *name)
+{
+    for (int i = 0; name && i < 4; i++)
+        if (strcmp(name, reader_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+kc_status kc_result_set_reader(kc_result *res, kc_reader reader)
+{
+    if (!res || (unsigned)reader >= 4)
+        return KC_EINVAL;
+    if (res->reader == reader)
+        return KC_OK;
+    res->reader = reader;
+    /* Texts rendered for the previous reader are not reused; their memory
+     * stays in the text arena until the next evaluation. */
+    for (size_t i = 0; res->evaluated && i < res->nfired; i++)
+        res->because[i] = res->advice[i] = NULL;
+    res->summary = NULL;
+    return KC_OK;
+}
+
+const char *kc_result_intent(const kc_result *res, double *score)
+{
+    if (score)
+        *score = 0;
+    if (!res || !res->evaluated || res->rs->intent_dim < 0)
+        return NULL;
+    double v = res->dims[res->rs->intent_dim];
+    if (score)
+        *score = v;
+    if (v > 0)
+        return "well meant";
+    if (v < 0)
+        return "not well meant";
+    /* Nothing fired: say whether intent facts were there to read. */
+    for (size_t u = 0; u < res->nundecided; u++)
+        if (res->rs->rules[res->undecided[u].rule].dim == (uint32_t)res->rs->intent_dim)
+            return "unknown";
+    return "neutral";
 }
 
 /* Appends a sentence, upper-casing its first letter (ASCII) and making sure
@@ -92,13 +156,60 @@ static double weight_of(const kc_result *res, size_t i)
     return res->rs->rules[res->fired[i].rule].weight;
 }
 
+/* For the rule author: the mechanics, with rule ids and weights. */
+static const char *compose_for_author(kc_result *res)
+{
+    const kc_ruleset *rs = res->rs;
+    kc_buf *b = &res->sum;
+    kc_buf_printf(b, "Verdict %s: score %g in band %s", rs->verdicts[res->verdict].id, res->total,
+                  rs->verdicts[rs->bands[res->band].verdict].id);
+    if (res->worst_veto >= 0)
+        kc_buf_printf(b, "; veto %s by %s", rs->verdicts[res->worst_veto].id,
+                      rs->rules[res->veto_rule].id);
+    kc_buf_puts(b, ".");
+    if (res->nfired) {
+        kc_buf_puts(b, " Fired:");
+        for (size_t i = 0; i < res->nfired; i++) {
+            const rs_rule *r = &rs->rules[res->fired[i].rule];
+            kc_buf_printf(b, "%s %s (%+g %s)", i ? "," : "", r->id, r->weight, rs->dims[r->dim].id);
+        }
+        kc_buf_puts(b, ".");
+    }
+    if (res->nundecided) {
+        kc_buf_puts(b, " Undecided:");
+        for (size_t i = 0; i < res->nundecided; i++)
+            kc_buf_printf(b, "%s %s", i ? "," : "", rs->rules[res->undecided[i].rule].id);
+        kc_buf_puts(b, ".");
+    }
+    for (size_t i = 0; i < res->nproblems; i++)
+        kc_buf_printf(b, " Rule %s raised %s.", rs->rules[res->problems[i].rule].id,
+                      res->problems[i].type);
+    const char *s = kc_buf_cstr(b);
+    return s ? kc_res_strdup(res, s, b->len) : NULL;
+}
+
 static const char *compose(kc_result *res)
 {
     const kc_ruleset *rs = res->rs;
     kc_res_sort_fired(res);
     kc_buf *b = &res->sum;
     kc_buf_reset(b);
-    sentence(b, rs->verdicts[res->verdict].label);
+    if (res->reader == KC_READER_AUTHOR)
+        return compose_for_author(res);
+    if (res->reader == KC_READER_SUPPORTER)
+        kc_buf_printf(b, "For the person receiving it: %s.", rs->verdicts[res->verdict].label);
+    else
+        sentence(b, rs->verdicts[res->verdict].label);
+    /* Intent and impact are read apart; say so when they part ways. */
+    const char *intent = kc_result_intent(res, NULL);
+    int diverge = 0;
+    if (intent && strcmp(intent, "well meant") == 0 && res->verdict != 0) {
+        kc_buf_printf(b, " Well meant, but %s.", rs->verdicts[res->verdict].label);
+        diverge = 1;
+    } else if (intent && strcmp(intent, "not well meant") == 0 && res->verdict == 0) {
+        kc_buf_puts(b, " It may land well even though it was not well meant.");
+        diverge = 1;
+    }
 
     int pos = leads_positive(res);
     size_t shown = 0;
@@ -134,13 +245,32 @@ static const char *compose(kc_result *res)
             break;
         }
     }
-    /* Readings kept apart from the score (e.g. the giver's intent). */
+    /* Readings kept apart from the score (e.g. the giver's intent), unless
+     * the intent sentence above already said it. */
     for (size_t i = 0; i < res->nfired; i++) {
         if (scored(res, i))
+            continue;
+        if (diverge && (int32_t)rs->rules[res->fired[i].rule].dim == rs->intent_dim)
             continue;
         if (factor(res, i, b, "Apart from the score"))
             return NULL;
         break;
+    }
+    /* For the giver: what they could do, in the rules' own advice. */
+    if (res->reader == KC_READER_GIVER && res->verdict != 0) {
+        size_t given = 0;
+        for (size_t i = 0; i < res->nfired && given < 2; i++) {
+            if (weight_of(res, i) >= 0 || kc_res_render(res, i))
+                continue;
+            if (!res->advice[i])
+                continue;
+            kc_buf_puts(b, given ? " Also: " : " What could help: ");
+            size_t mark = b->len;
+            sentence(b, res->advice[i]);
+            if (b->len > mark && b->data[mark] == ' ')
+                memmove(b->data + mark, b->data + mark + 1, b->len - mark), b->len--;
+            given++;
+        }
     }
     if (res->nfired == 0)
         sentence(b, "No rule found anything that bears on it either way");
@@ -169,10 +299,6 @@ static const char *compose(kc_result *res)
         kc_buf_puts(b, total > listed ? " (and more)." : ".");
         groups++;
     }
-    if (groups == 0 && res->nquestions > 0)
-        kc_buf_printf(b, "%sStill unknown, though it would not change the verdict: %s%s.",
-                      b->len ? " " : "", res->questions[0].fact,
-                      res->nquestions > 1 ? " and more" : "");
     const char *s = kc_buf_cstr(b);
     return s ? kc_res_strdup(res, s, b->len) : NULL;
 }

@@ -1204,9 +1204,20 @@ OPFN eval_custom(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *o
     kc_status s = eval_args(st, n, sc, local, &argv, &argc);
     if (s)
         return s;
+    kc_value nullv = kc_v_null();
+    int decided = 0;
     if (any_unknown(argv, argc)) {
-        *out = kc_v_unknown();
-        return KC_OK;
+        /* A set operator whose other argument is known to be empty is decided
+         * anyway: call it with the unknown read as empty. */
+        for (size_t i = 0; i < argc && i < 16; i++)
+            if ((n->spare >> i & 1u) && argv[i].type != KC_TYPE_UNKNOWN_ &&
+                (argv[i].type == KC_TYPE_NULL ||
+                 (argv[i].type == KC_TYPE_ARRAY && argv[i].n == 0)))
+                decided = 1;
+        if (!decided) {
+            *out = kc_v_unknown();
+            return KC_OK;
+        }
     }
     const kc_value *ptrs_local[LOCAL_ARGS];
     const kc_value **ptrs = ptrs_local;
@@ -1216,7 +1227,7 @@ OPFN eval_custom(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *o
             return out_of_arena(st);
     }
     for (size_t i = 0; i < argc; i++)
-        ptrs[i] = &argv[i];
+        ptrs[i] = argv[i].type == KC_TYPE_UNKNOWN_ ? &nullv : &argv[i];
     kc_call call = {st, out};
     *out = kc_v_null();
     s = n->u.custom.fn(&call, n->u.custom.ud, argc, ptrs);

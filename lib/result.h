@@ -31,6 +31,16 @@ typedef struct res_question {
     uint32_t shift;   /* how many verdicts away could_be is */
 } res_question;
 
+/* One option of "what would make it kind" (strings in res->text). */
+typedef struct res_change {
+    const char **steps;
+    const char **facts;
+    size_t nsteps;
+    uint32_t verdict;
+    const char **flipped;
+    size_t nflipped;
+} res_change;
+
 /* A fired rule and its order key. */
 typedef struct res_fired {
     uint32_t rule;
@@ -71,6 +81,17 @@ struct kc_result {
     const char **advice;
     size_t cap_render;
     const char *summary;
+    const char **trace; /* author traces, parallel to fired[] */
+    kc_reader reader;
+
+    /* "What would make it kind", searched on demand. */
+    int changes_done;
+    kc_status changes_status;
+    res_change *changes;
+    size_t nchanges;
+    const char *change_blocker;
+    kc_result *probe; /* evaluates the changed scenarios */
+
     kc_buf buf; /* scratch for rendering one template */
     kc_buf sum; /* scratch for composing the summary */
 };
@@ -79,6 +100,11 @@ struct kc_result {
 void kc_res_sort_fired(kc_result *res);
 /* Renders because/advice of fired[i] if not done yet. Returns 0 or -1. */
 int kc_res_render(kc_result *res, size_t i);
+/* Runs the "what would make it kind" search if not done (changes.c). */
+kc_status kc_res_changes(kc_result *res);
+/* Renders the author trace of fired[i] if not done (trace.c). */
+const char *kc_res_trace(kc_result *res, size_t i);
+
 /* Copies a NUL-terminated string into res->text. */
 const char *kc_res_strdup(kc_result *res, const char *s, size_t len);
 

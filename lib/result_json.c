@@ -98,11 +98,40 @@ static kc_value margin(jb *j, const kc_result *res)
     return obj_value(&m);
 }
 
-static kc_value build(jb *j, kc_result *res)
+const char *kc_res_withdraw(kc_result *res);
+
+static kc_value strings(jb *j, const char *const *items, size_t n)
+{
+    kc_value *arr = arr_new(j, n);
+    for (size_t i = 0; i < n && arr; i++)
+        arr[i] = jstr(j, items[i]);
+    return kc_v_arr(arr, (uint32_t)n);
+}
+
+static kc_value changes(jb *j, kc_result *res)
+{
+    jobj o = obj_new(j, 3);
+    kc_value *opts = arr_new(j, res->nchanges);
+    for (size_t i = 0; i < res->nchanges && opts; i++) {
+        const res_change *ch = &res->changes[i];
+        jobj c = obj_new(j, 4);
+        put(&c, "steps", strings(j, ch->steps, ch->nsteps));
+        put(&c, "facts", strings(j, ch->facts, ch->nsteps));
+        put(&c, "verdict", jstr(j, res->rs->verdicts[ch->verdict].id));
+        put(&c, "flips", strings(j, ch->flipped, ch->nflipped));
+        opts[i] = obj_value(&c);
+    }
+    put(&o, "options", kc_v_arr(opts, (uint32_t)res->nchanges));
+    put(&o, "blocked_by", jstr(j, res->change_blocker));
+    put(&o, "withdraw", jstr(j, kc_res_withdraw(res)));
+    return obj_value(&o);
+}
+
+static kc_value build(jb *j, kc_result *res, unsigned flags)
 {
     const kc_ruleset *rs = res->rs;
     kc_res_sort_fired(res);
-    jobj root = obj_new(j, 13);
+    jobj root = obj_new(j, 16);
 
     const kc_value *id = kc_value_get(res->scenario, "id", 2);
     put(&root, "scenario", kc_value_type(id) == KC_TYPE_STRING ? *id : kc_v_null());
@@ -127,13 +156,15 @@ static kc_value build(jb *j, kc_result *res)
             j->oom = 1;
             break;
         }
-        jobj f = obj_new(j, 6);
+        jobj f = obj_new(j, 7);
         put(&f, "rule", jstr(j, r->id));
         put(&f, "dimension", jstr(j, rs->dims[r->dim].id));
         put(&f, "weight", num(r->weight));
         put(&f, "veto", r->veto >= 0 ? jstr(j, rs->verdicts[r->veto].id) : kc_v_null());
         put(&f, "because", jstr(j, res->because[i]));
         put(&f, "advice", jstr(j, res->advice[i]));
+        if (res->reader == KC_READER_AUTHOR)
+            put(&f, "trace", jstr(j, res->trace[i]));
         fired[i] = obj_value(&f);
         nvetoes += r->veto >= 0;
     }
@@ -201,6 +232,20 @@ static kc_value build(jb *j, kc_result *res)
     }
     put(&root, "problems", kc_v_arr(probs, (uint32_t)res->nproblems));
 
+    double iscore;
+    const char *reading = kc_result_intent(res, &iscore);
+    if (reading) {
+        jobj in = obj_new(j, 2);
+        put(&in, "reading", jstr(j, reading));
+        put(&in, "score", num(iscore));
+        put(&root, "intent", obj_value(&in));
+    } else {
+        put(&root, "intent", kc_v_null());
+    }
+    put(&root, "reader", jstr(j, kc_reader_name(res->reader)));
+    if (flags & KC_JSON_CHANGES)
+        put(&root, "changes", changes(j, res));
+
     const char *summary = kc_result_summary(res);
     if (!summary)
         j->oom = 1;
@@ -208,7 +253,7 @@ static kc_value build(jb *j, kc_result *res)
     return obj_value(&root);
 }
 
-kc_status kc_result_to_json(kc_result *res, int pretty, char **out, size_t *len)
+kc_status kc_result_to_json(kc_result *res, unsigned flags, char **out, size_t *len)
 {
     if (out)
         *out = NULL;
@@ -221,20 +266,22 @@ kc_status kc_result_to_json(kc_result *res, int pretty, char **out, size_t *len)
     /* Render every text first: they must outlive the rewind below. */
     kc_res_sort_fired(res);
     for (size_t i = 0; i < res->nfired; i++)
-        if (kc_res_render(res, i))
+        if (kc_res_render(res, i) || (res->reader == KC_READER_AUTHOR && !kc_res_trace(res, i)))
             return KC_ENOMEM;
     if (!kc_result_summary(res))
         return KC_ENOMEM;
+    if ((flags & KC_JSON_CHANGES) && kc_res_changes(res) == KC_ENOMEM)
+        return KC_ENOMEM;
     jb j = {&res->text, 0};
     kc_arena_mark mark = kc_arena_get_mark(&res->text);
-    kc_value v = build(&j, res);
+    kc_value v = build(&j, res, flags);
     if (j.oom) {
         kc_arena_rewind(&res->text, mark);
         return KC_ENOMEM;
     }
     kc_buf b;
     kc_buf_init(&b, res->ctx);
-    int bad = pretty ? kc_json_write_pretty(&b, &v, 0) : kc_json_write(&b, &v);
+    int bad = (flags & KC_JSON_PRETTY) ? kc_json_write_pretty(&b, &v, 0) : kc_json_write(&b, &v);
     /* The tree itself is not needed any more; the rendered texts it points
      * to were made before the mark and stay. */
     kc_arena_rewind(&res->text, mark);

@@ -525,12 +525,36 @@ static void read_policy(src *s, const kc_value *pol)
     }
 }
 
+/* A dotted fact path of a control: split now, so applying it costs nothing. */
+static int control_path(src *s, const kc_value *v, const char *key, const jl_seg **segs,
+                        uint32_t *nsegs)
+{
+    size_t len;
+    const char *text = kc_value_string(v, &len);
+    kc_status st = kc_tmpl_parse_path(&s->b->arena, text, len, segs, nsegs);
+    if (st == KC_ENOMEM) {
+        no_memory(s);
+        return -1;
+    }
+    if (st) {
+        size_t saved = path_push(s, key);
+        problem(s, KC_ESCHEMA, v, 0,
+                "\"%s\" of a control must be a dotted path such as \"process.joint_decision\", "
+                "found \"%s\"",
+                key, text);
+        path_pop(s, saved);
+        return -1;
+    }
+    return 0;
+}
+
 static void read_controls(src *s, const kc_value *arr)
 {
     static const key_spec specs[] = {{"fact", T_STRING | REQUIRED},
                                      {"label", T_STRING | REQUIRED},
-                                     {"value", T_ANY},
+                                     {"prefer", T_STRING | T_NUMBER | T_BOOL | T_ARRAY | T_OBJECT},
                                      {"from", T_STRING},
+                                     {"withdraw", T_BOOL},
                                      {"when", T_ANY}};
     kc_builder *b = s->b;
     for (size_t i = 0; i < kc_value_count(arr); i++) {
@@ -539,23 +563,75 @@ static void read_controls(src *s, const kc_value *arr)
         if (kc_value_type(c) != KC_TYPE_OBJECT) {
             problem(s, KC_ESCHEMA, c, 0, "a control must be an object {\"fact\", \"label\", ...}, found %s",
                     type_name(c));
-        } else if (check_keys(s, c, specs, 5, "a control") == 0) {
-            void *items = b->controls;
-            if (kc_mem_grow(b->ctx, &items, &b->cap_controls, b->ncontrols + 1,
-                            sizeof *b->controls)) {
+            path_pop(s, saved);
+            continue;
+        }
+        if (check_keys(s, c, specs, 6, "a control")) {
+            path_pop(s, saved);
+            continue;
+        }
+        rs_control nc;
+        memset(&nc, 0, sizeof nc);
+        const kc_value *val = kc_value_get(c, "prefer", 6);
+        const kc_value *from = get_typed(c, "from", KC_TYPE_STRING);
+        const kc_value *wd = get_typed(c, "withdraw", KC_TYPE_BOOL);
+        const kc_value *when = kc_value_get(c, "when", 4);
+        int bad = 0;
+        if ((val != NULL) + (from != NULL) + (wd != NULL) != 1 || (wd && !kc_value_bool(wd))) {
+            problem(s, KC_ESCHEMA, c, 0,
+                    "a control needs exactly one of \"prefer\" (the value the giver could "
+                    "choose), \"from\" (a fact to copy it from) or \"withdraw\": true (not to "
+                    "act at all)");
+            bad = 1;
+        }
+        bad |= control_path(s, kc_value_get(c, "fact", 4), "fact", &nc.segs, &nc.nsegs) != 0;
+        if (from)
+            bad |= control_path(s, from, "from", &nc.from_segs, &nc.nfrom) != 0;
+        if (when && !bad) {
+            size_t s2 = path_push(s, "when");
+            kc_error e;
+            kc_error_init(&e, s->name);
+            kc_status st = kc_jl_compile(b->ctx, &b->arena, when, s->doc, s->path, &nc.when, &e);
+            if (st == KC_ENOMEM) {
                 no_memory(s);
-            } else {
-                b->controls = items;
-                rs_control *nc = &b->controls[b->ncontrols++];
-                memset(nc, 0, sizeof *nc);
-                nc->fact = arena_str(s, kc_value_get(c, "fact", 4));
-                nc->label = arena_str(s, kc_value_get(c, "label", 5));
-                const kc_value *from = get_typed(c, "from", KC_TYPE_STRING);
-                nc->from = from ? arena_str(s, from) : NULL;
-                const kc_value *val = kc_value_get(c, "value", 5);
-                nc->value = kc_v_null();
-                if (val && kc_value_copy(&b->arena, val, &nc->value))
+                bad = 1;
+            } else if (st) {
+                if (kc_diag_add(b->diag, &e))
                     no_memory(s);
+                bad = 1;
+            }
+            nc.has_when = 1;
+            path_pop(s, s2);
+        }
+        if (!bad) {
+            nc.fact = arena_str(s, kc_value_get(c, "fact", 4));
+            nc.label = arena_str(s, kc_value_get(c, "label", 5));
+            nc.from = from ? arena_str(s, from) : NULL;
+            nc.withdraw = wd != NULL;
+            nc.value = kc_v_null();
+            if (val && kc_value_copy(&b->arena, val, &nc.value))
+                no_memory(s);
+            /* A control is known by its fact: a later file may restate it,
+             * but not give it another meaning. */
+            rs_control *old = NULL;
+            for (size_t k = 0; k < b->ncontrols && !old; k++)
+                if (nc.fact && strcmp(b->controls[k].fact, nc.fact) == 0)
+                    old = &b->controls[k];
+            if (old && nc.label && strcmp(old->label, nc.label) != 0) {
+                problem(s, KC_ECONFLICT, c, 0,
+                        "a control for \"%s\" is already declared with the label \"%s\"",
+                        nc.fact, old->label);
+            } else if (old) {
+                *old = nc;
+            } else {
+                void *items = b->controls;
+                if (kc_mem_grow(b->ctx, &items, &b->cap_controls, b->ncontrols + 1,
+                                sizeof *b->controls)) {
+                    no_memory(s);
+                } else {
+                    b->controls = items;
+                    b->controls[b->ncontrols++] = nc;
+                }
             }
         }
         path_pop(s, saved);
@@ -597,6 +673,44 @@ static int read_template(src *s, const kc_value *v, kc_tmpl *out, const char *ke
     return 0;
 }
 
+/* "readers": {"giver": {"because": ..., "advice": ...}, "supporter": ..., "author": ...} */
+static int read_readers(src *s, const kc_value *readers, rs_rule *r, const char *what,
+                        const char *id)
+{
+    static const key_spec names[] = {{"giver", T_OBJECT}, {"supporter", T_OBJECT}, {"author", T_OBJECT}};
+    static const key_spec texts[] = {{"because", T_STRING}, {"advice", T_STRING}};
+    int bad = check_keys(s, readers, names, 3, "\"readers\"");
+    for (int k = 1; k <= 3; k++) {
+        const kc_value *o = get_typed(readers, names[k - 1].name, KC_TYPE_OBJECT);
+        if (!o)
+            continue;
+        size_t saved = path_push(s, names[k - 1].name);
+        char w2[200];
+        snprintf(w2, sizeof w2, "the %s wording of %s", names[k - 1].name, what);
+        if (check_keys(s, o, texts, 2, w2)) {
+            bad++;
+        } else {
+            const kc_value *bec = get_typed(o, "because", KC_TYPE_STRING);
+            const kc_value *adv = get_typed(o, "advice", KC_TYPE_STRING);
+            size_t s2;
+            if (bec) {
+                s2 = path_push(s, "because");
+                if (read_template(s, bec, &r->because_for[k], "because", id))
+                    bad++;
+                path_pop(s, s2);
+            }
+            if (adv) {
+                s2 = path_push(s, "advice");
+                if (read_template(s, adv, &r->advice_for[k], "advice", id))
+                    bad++;
+                path_pop(s, s2);
+            }
+        }
+        path_pop(s, saved);
+    }
+    return bad;
+}
+
 static staged_rule *find_rule(kc_builder *b, const char *id)
 {
     for (size_t i = 0; i < b->nrules; i++)
@@ -613,6 +727,7 @@ static void read_rule(src *s, const kc_value *ro)
         {"because", T_STRING | REQUIRED},   {"source", T_STRING | REQUIRED},
         {"veto", T_STRING},                 {"advice", T_STRING},
         {"override", T_BOOL},               {"tags", T_ARRAY},
+        {"readers", T_OBJECT},
     };
     kc_builder *b = s->b;
     char what[160];
@@ -726,6 +841,12 @@ static void read_rule(src *s, const kc_value *ro)
         size_t saved = path_push(s, "advice");
         if (read_template(s, adv, &r.advice, "advice", id))
             bad++;
+        path_pop(s, saved);
+    }
+    const kc_value *readers = get_typed(ro, "readers", KC_TYPE_OBJECT);
+    if (readers) {
+        size_t saved = path_push(s, "readers");
+        bad += read_readers(s, readers, &r, what, id);
         path_pop(s, saved);
     }
     if (bad || !idv)
@@ -1080,6 +1201,7 @@ kc_status kc_builder_build(kc_builder *b, kc_ruleset **out)
     st = kc_rs_index(rs, &b->arena);
     if (st)
         return st;
+    rs->intent_dim = kc_rs_find_dim(rs, "intent");
     rs->arena = b->arena; /* the rule set now owns everything */
     b->spent = 1;
     *out = rs;

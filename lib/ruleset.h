@@ -33,9 +33,16 @@ typedef struct rs_band {
 /* A fact the giver controls (for counterfactual advice). */
 typedef struct rs_control {
     const char *fact;  /* dotted path */
+    const jl_seg *segs;
+    uint32_t nsegs;
     const char *label; /* what the giver would do, in plain words */
     kc_value value;    /* the value the giver could choose */
     const char *from;  /* or: a fact whose value to copy ("request.needs"), or NULL */
+    const jl_seg *from_segs;
+    uint32_t nfrom;
+    int withdraw;      /* the change is not to act at all */
+    int has_when;
+    jl_node when;      /* the control applies only where this holds */
 } rs_control;
 
 typedef struct rs_rule {
@@ -47,6 +54,10 @@ typedef struct rs_rule {
     kc_value when_json; /* the condition as written */
     kc_tmpl because;
     kc_tmpl advice; /* nparts == 0 and text == NULL when absent */
+    /* Per-reader wording (index kc_reader; [0] unused): text == NULL when
+     * the rule has none for that reader. */
+    kc_tmpl because_for[4];
+    kc_tmpl advice_for[4];
     const char *source;
     const char *file;
     unsigned line, col;
@@ -82,6 +93,7 @@ struct kc_ruleset {
     const rs_rule *rules;
     uint32_t nrules;
     uint32_t nmemo; /* shared subexpressions across all rules (jl_share.c) */
+    int32_t intent_dim; /* the "intent" dimension, or -1 */
     const uint32_t *plain; /* rules without a guard, in rule order */
     uint32_t nplain;
     const rs_group *groups;

@@ -7,6 +7,7 @@
  * reads naturally. Membership is strict equality (as "in" on arrays). */
 #include "setops.h"
 
+#include "ctx.h"
 #include "jl.h"
 #include "value.h"
 
@@ -80,12 +81,23 @@ static kc_status op_intersection(kc_call *call, void *ud, size_t argc,
     return KC_OK;
 }
 
+/* Three-valued evaluation: when one set is known to be empty, the other does
+ * not matter (nothing overlaps nothing; the empty set is a subset of any
+ * set), so a missing fact on the other side need not leave a rule undecided. */
+static kc_status add(kc_ctx *ctx, const char *name, kc_op_fn fn, unsigned empty_decides)
+{
+    kc_status st = kc_ctx_register_op(ctx, name, 2, 2, fn, NULL);
+    if (st == KC_OK)
+        ctx->ops[ctx->nops - 1].empty_decides = empty_decides;
+    return st;
+}
+
 kc_status kc_setops_register(kc_ctx *ctx)
 {
-    kc_status st = kc_ctx_register_op(ctx, "overlaps", 2, 2, op_overlaps, NULL);
+    kc_status st = add(ctx, "overlaps", op_overlaps, 3);
     if (!st)
-        st = kc_ctx_register_op(ctx, "intersection", 2, 2, op_intersection, NULL);
+        st = add(ctx, "intersection", op_intersection, 3);
     if (!st)
-        st = kc_ctx_register_op(ctx, "subset", 2, 2, op_subset, NULL);
+        st = add(ctx, "subset", op_subset, 1);
     return st;
 }

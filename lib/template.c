@@ -151,6 +151,33 @@ static kc_status split_path(kc_arena *arena, const char *s, const ph_scan *ph, k
     return KC_OK;
 }
 
+kc_status kc_tmpl_parse_path(kc_arena *arena, const char *text, size_t len, const jl_seg **segs,
+                             uint32_t *nsegs)
+{
+    /* A bare path is a placeholder without its braces: check it with the
+     * same scanner over "{{path}}". */
+    char buf[300];
+    if (len == 0 || len > sizeof buf - 5)
+        return KC_ESCHEMA;
+    memcpy(buf, "{{", 2);
+    memcpy(buf + 2, text, len);
+    memcpy(buf + 2 + len, "}}", 2);
+    ph_scan ph;
+    if (scan_placeholder(buf, len + 4, 0, &ph) || ph.end != len + 4 || ph.path != 2 ||
+        ph.plen != len)
+        return KC_ESCHEMA;
+    kc_tmpl_part part;
+    const char *copy = kc_arena_strndup(arena, buf, len + 4);
+    if (!copy)
+        return KC_ENOMEM;
+    kc_status st = split_path(arena, copy, &ph, &part);
+    if (st)
+        return st;
+    *segs = part.segs;
+    *nsegs = part.nsegs;
+    return KC_OK;
+}
+
 static void add_literal(kc_tmpl_part *parts, uint32_t *n, const char *s, size_t from, size_t to)
 {
     if (to == from)

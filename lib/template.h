@@ -49,6 +49,11 @@ int kc_tmpl_render(const kc_tmpl *t, const kc_value *root, kc_buf *b);
  * empty); objects as "(details)". Returns 0, -1 on no memory. */
 int kc_tmpl_value_text(kc_buf *b, const kc_value *v);
 
+/* Splits a bare dotted path ("receiver.allergies", grammar as a placeholder's
+ * path) into segments in arena. KC_ESCHEMA when it is not such a path. */
+kc_status kc_tmpl_parse_path(kc_arena *arena, const char *text, size_t len, const jl_seg **segs,
+                             uint32_t *nsegs);
+
 /* The value at a split path under root, or NULL when absent. */
 const kc_value *kc_tmpl_lookup(const kc_value *root, const jl_seg *segs, uint32_t nsegs);
 
