@@ -34,12 +34,15 @@ import sys
 # A glob listed in REQUIRED_GLOBS must match at least one file.
 # ---------------------------------------------------------------------------
 SCENARIO_SCHEMA = "schemas/scenario.schema.json"
+RULESET_SCHEMA = "schemas/ruleset.schema.json"
 BUNDLED_SCENARIOS = "examples/scenarios/*.json"
 
 VALIDATE = [
     (SCENARIO_SCHEMA, BUNDLED_SCENARIOS),
     (SCENARIO_SCHEMA, "examples/custom/*.scenario.json"),
     # --- rule files go here ---
+    (RULESET_SCHEMA, "rules/*.json"),
+    (RULESET_SCHEMA, "examples/custom/*.rules.json"),
 ]
 
 REQUIRED_GLOBS = {BUNDLED_SCENARIOS}
