@@ -438,7 +438,7 @@ static int32_t verdict_ref(src *s, const kc_value *v, const char *what)
     int32_t k = find_verdict(s->b, id);
     if (k >= 0)
         return k;
-    const char *ids[32];
+    const char *ids[32] = {0};
     size_t n = s->b->nverdicts < 32 ? s->b->nverdicts : 32;
     for (size_t i = 0; i < n; i++)
         ids[i] = s->b->verdicts[i].id;
@@ -750,7 +750,7 @@ static void read_rule(src *s, const kc_value *ro)
         const char *dim = kc_value_string(dimv, NULL);
         int32_t k = find_dim(b, dim);
         if (k < 0) {
-            const char *ids[32];
+            const char *ids[32] = {0};
             size_t n = b->ndims < 32 ? b->ndims : 32;
             for (size_t i = 0; i < n; i++)
                 ids[i] = b->dims[i].id;
