@@ -196,21 +196,24 @@ static const char *compose(kc_result *res)
     kc_buf_reset(b);
     if (res->reader == KC_READER_AUTHOR)
         return compose_for_author(res);
-    if (res->reader == KC_READER_SUPPORTER)
-        kc_buf_printf(b, "For the person receiving it: %s.", rs->verdicts[res->verdict].label);
-    else
-        sentence(b, rs->verdicts[res->verdict].label);
-    /* Intent and impact are read apart; say so when they part ways. */
+    /* Intent and impact are read apart; the first sentence says when they
+     * part ways ("Well meant, but likely to feel dismissive."). */
     const char *intent = kc_result_intent(res, NULL);
+    const char *label = rs->verdicts[res->verdict].label;
     int diverge = 0;
-    if (intent && strcmp(intent, "well meant") == 0 && res->verdict != 0) {
-        kc_buf_printf(b, " Well meant, but %s.", rs->verdicts[res->verdict].label);
+    if (intent && strcmp(intent, "well meant") == 0 && res->verdict != 0)
         diverge = 1;
-    } else if (intent && strcmp(intent, "not well meant") == 0 && res->verdict == 0) {
+    else if (intent && strcmp(intent, "not well meant") == 0 && res->verdict == 0)
+        diverge = 2;
+    if (res->reader == KC_READER_SUPPORTER)
+        kc_buf_printf(b, "For the person receiving it: %s%s.", diverge == 1 ? "well meant, but " : "",
+                      label);
+    else if (diverge == 1)
+        kc_buf_printf(b, "Well meant, but %s.", label);
+    else
+        sentence(b, label);
+    if (diverge == 2)
         kc_buf_puts(b, " It may land well even though it was not well meant.");
-        diverge = 1;
-    }
-
     int pos = leads_positive(res);
     size_t shown = 0;
     int veto_decides = res->worst_veto >= 0 && (uint32_t)res->worst_veto == res->verdict &&
