@@ -216,8 +216,9 @@ static const char *compose(kc_result *res)
         kc_buf_puts(b, " It may land well even though it was not well meant.");
     int pos = leads_positive(res);
     size_t shown = 0;
-    int veto_decides = res->worst_veto >= 0 && (uint32_t)res->worst_veto == res->verdict &&
-                       rs->bands[res->band].verdict != res->verdict;
+    /* A veto at the verdict's level decides it even when the score agrees:
+     * no better score could have lifted it. */
+    int veto_decides = res->worst_veto >= 0 && (uint32_t)res->worst_veto == res->verdict;
     if (veto_decides) {
         for (size_t i = 0; i < res->nfired; i++)
             if (res->fired[i].rule == (uint32_t)res->veto_rule) {
