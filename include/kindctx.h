@@ -497,6 +497,19 @@ KC_API kc_status kc_ruleset_rule(const kc_ruleset *rs, size_t i, kc_rule_info *o
 /* Rule by id. Errors: KC_EINVAL, KC_ENOTFOUND. */
 KC_API kc_status kc_ruleset_find_rule(const kc_ruleset *rs, const char *id, kc_rule_info *out);
 
+/*
+ * Checks that a rule set looks at acts from every side: for the rule set as a
+ * whole and for each act kind its rules single out (constants compared with
+ * act.kind or act.category), some rule must read the receiver's request, the
+ * power between the two, their relationship, and history. With scenarios
+ * (n may be 0), also evaluates them and reports rules that never fired (nor
+ * were undecided) and rules that fired on every scenario. *out gets the
+ * findings (status KC_ESCHEMA, rule position where one applies); an empty
+ * list means none. Free with kc_diag_free(). Errors: KC_EINVAL, KC_ENOMEM.
+ */
+KC_API kc_status kc_ruleset_lint(const kc_ruleset *rs, const kc_value *const *scenarios, size_t n,
+                                 kc_diag **out);
+
 /* ------------------------------------------------------------------------ */
 /* Evaluation and results                                                   */
 /* ------------------------------------------------------------------------ */
