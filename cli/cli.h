@@ -24,6 +24,9 @@ int cmd_logic(const cli_opts *o, int argc, char **argv);
 int cmd_eval(const cli_opts *o, int argc, char **argv);
 int cmd_check(const cli_opts *o, int argc, char **argv);
 int cmd_examples(const cli_opts *o, int argc, char **argv);
+int cmd_batch(const cli_opts *o, int argc, char **argv);
+int cmd_report(const cli_opts *o, int argc, char **argv);
+int cmd_explain(const cli_opts *o, int argc, char **argv);
 
 /* Moves "--rules FILE" options out of argv (see rules.c). */
 char **cli_collect_rules(int *argc, char **argv, size_t *nfiles);
@@ -51,6 +54,34 @@ void cli_errorf(const char *fmt, ...)
     ;
 /* Writes s as a JSON string literal. */
 void cli_json_string(FILE *f, const char *s);
+/* A growable byte buffer. Appending never fails loudly: on out of memory
+ * the buffer stops growing and sets oom, which the caller checks once. */
+typedef struct cli_buf {
+    char *data; /* not NUL-terminated unless cli_buf_cstr() was called */
+    size_t len, cap;
+    int oom;
+} cli_buf;
+
+/* Makes room for extra more bytes; 0 on success, -1 (and oom) otherwise. */
+int cli_buf_reserve(cli_buf *b, size_t extra);
+void cli_buf_add(cli_buf *b, const char *s, size_t n);
+void cli_buf_puts(cli_buf *b, const char *s);
+void cli_buf_printf(cli_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Appends n bytes of s as a JSON string literal; invalid UTF-8 becomes U+FFFD. */
+void cli_buf_json_string(cli_buf *b, const char *s, size_t n);
+/* NUL-terminates the content (not counted in len) and returns it; "" on oom. */
+const char *cli_buf_cstr(cli_buf *b);
+void cli_buf_free(cli_buf *b);
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
+size_t cli_utf8_seq(const unsigned char *s, size_t n);
+/* Levenshtein distance of a and b, counting a swap of neighbours as one edit. */
+size_t cli_edit_distance(const char *a, const char *b);
+
 /* Reads one line of any length (without its newline) into *buf; returns its
  * length, or -1 at end of input. *buf is realloc'd; free it when done. */
 long cli_read_line(FILE *f, char **buf, size_t *cap);

@@ -52,6 +52,33 @@ endforeach()
 set_target_properties(kindctx_cjson PROPERTIES EXPORT_NAME cjson)
 install(TARGETS kindctx_cjson EXPORT kindctxTargets COMPONENT dev)
 
+# ---- stripping as Debian does -----------------------------------------------
+# When installing stripped (cmake --install --strip; CPack with
+# CPACK_STRIP_FILES), do what Debian's dh_strip does beyond strip(1): drop
+# the .comment and .note sections from the shared library and the command,
+# and the debug information from the static library. Runs after lib/ and
+# cli/ have installed their files (policy CMP0082).
+if(CMAKE_STRIP)
+  set(strip_sections "--remove-section=.comment --remove-section=.note")
+  set(lib "\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}")
+  set(bin "\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}")
+  install(CODE "if(CMAKE_INSTALL_DO_STRIP)
+    execute_process(COMMAND \"${CMAKE_STRIP}\" ${strip_sections}
+                            \"${lib}/$<TARGET_FILE_NAME:kindctx>\" COMMAND_ERROR_IS_FATAL ANY)
+  endif()" COMPONENT runtime)
+  install(CODE "if(CMAKE_INSTALL_DO_STRIP)
+    execute_process(COMMAND \"${CMAKE_STRIP}\" --strip-debug ${strip_sections}
+                            --enable-deterministic-archives
+                            \"${lib}/$<TARGET_FILE_NAME:kindctx_static>\" COMMAND_ERROR_IS_FATAL ANY)
+  endif()" COMPONENT dev)
+  if(TARGET kindctx_cli)
+    install(CODE "if(CMAKE_INSTALL_DO_STRIP)
+    execute_process(COMMAND \"${CMAKE_STRIP}\" ${strip_sections}
+                            \"${bin}/$<TARGET_FILE_NAME:kindctx_cli>\" COMMAND_ERROR_IS_FATAL ANY)
+  endif()" COMPONENT cli)
+  endif()
+endif()
+
 # ---- headers --------------------------------------------------------------
 install(FILES ${PROJECT_SOURCE_DIR}/include/kindctx.h
               ${PROJECT_BINARY_DIR}/include/kindctx_version.h
@@ -106,16 +133,19 @@ install(FILES ${PROJECT_BINARY_DIR}/packaging/kindctx.pc
         DESTINATION ${KINDCTX_PC_DIR} COMPONENT dev)
 
 # ---- data: rules, schemas, example scenarios --------------------------------
-# Globbed at install time, so files added later need no reconfigure.
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/rules/
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/kindctx/rules
-        COMPONENT cli FILES_MATCHING PATTERN "*.json")
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/schemas/
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/kindctx/schemas
-        COMPONENT cli FILES_MATCHING PATTERN "*.json")
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/scenarios/
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/kindctx/examples/scenarios
-        COMPONENT cli FILES_MATCHING PATTERN "*.json")
+# With the command (the "kindctx" package). Globbed at install time, so files
+# added later need no reconfigure.
+if(TARGET kindctx_cli)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/rules/
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/kindctx/rules
+          COMPONENT cli FILES_MATCHING PATTERN "*.json")
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/schemas/
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/kindctx/schemas
+          COMPONENT cli FILES_MATCHING PATTERN "*.json")
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/scenarios/
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/kindctx/examples/scenarios
+          COMPONENT cli FILES_MATCHING PATTERN "*.json")
+endif()
 
 # ---- man page, docs, copyright, changelog -----------------------------------
 # Man page and changelog are compressed with gzip -9n (no name or time stamp,
@@ -141,7 +171,7 @@ function(kindctx_install_gz src dest component)
   install(FILES ${gz} DESTINATION ${dest} COMPONENT ${component})
 endfunction()
 
-if(EXISTS ${PROJECT_SOURCE_DIR}/docs/kindctx.1)
+if(TARGET kindctx_cli AND EXISTS ${PROJECT_SOURCE_DIR}/docs/kindctx.1)
   kindctx_install_gz(${PROJECT_SOURCE_DIR}/docs/kindctx.1 ${CMAKE_INSTALL_MANDIR}/man1 cli)
 endif()
 
@@ -153,8 +183,9 @@ string(REGEX REPLACE "\n\n" "\n.\n" license "${license}")
 string(REGEX REPLACE "\n" "\n " KINDCTX_LICENSE_TEXT " ${license}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/copyright.in
                ${PROJECT_BINARY_DIR}/packaging/copyright @ONLY)
-# The changelog's date honours SOURCE_DATE_EPOCH, for reproducible packages.
-string(TIMESTAMP KINDCTX_CHANGELOG_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
+# The changelog is dated the day of the build, or SOURCE_DATE_EPOCH when set
+# (reproducible packages).
+string(TIMESTAMP KINDCTX_CHANGELOG_DATE "%a, %d %b %Y 00:00:00 +0000" UTC)
 configure_file(${PROJECT_SOURCE_DIR}/cmake/changelog.in
                ${PROJECT_BINARY_DIR}/packaging/changelog @ONLY)
 

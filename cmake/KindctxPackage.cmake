@@ -38,18 +38,31 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Dependencies found by dpkg-shlibdeps from what the binaries link (libc6),
 # plus the ones declared below.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(KINDCTX_DEB_DESC_TAIL
-" kindctx judges how an offered act may land - kind, mixed, dismissive or\n harmful - from its context: what was asked for, what is given, the\n relationship, the power between giver and receiver, and history. Its rules\n are JSON, their conditions JSON Logic, and every verdict is explained.")
+# Descriptions: a synopsis line, then paragraphs separated by empty lines
+# (CPack indents them and turns empty lines into " .").
+set(KINDCTX_DEB_ABOUT
+"kindctx judges how an offered act may land - kind, mixed, dismissive or
+harmful - from its context: what was asked for, what is given, the
+relationship, the power between giver and receiver, and history. Its rules
+are JSON, their conditions JSON Logic, and every verdict is explained.")
+# Writes the shlibs control file ("libkindctx 0.1 libkindctx0.1 (>= 0.1.0)")
+# for the package that holds the shared library.
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
+# ...and an ldconfig trigger in place of CPack's ldconfig-calling scripts.
+set(CPACK_POST_BUILD_SCRIPTS ${PROJECT_SOURCE_DIR}/cmake/KindctxDebFixup.cmake)
+set(CPACK_KINDCTX_DEV_PACKAGE ${KINDCTX_PKG_DEV}) # named in the symbols file
 
 # libkindctxMAJOR.MINOR: the shared library. It reads cJSON trees made by
 # libcjson (kc_doc_from_cjson and friends), hence the declared dependency.
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME ${KINDCTX_PKG_RUNTIME})
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "libcjson1 (>= 1.7.15)")
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_GENERATE_SHLIBS ON) # shlibs file + ldconfig trigger
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
-"judge how an offered act may land - shared library\n${KINDCTX_DEB_DESC_TAIL}\n .\n This package holds the shared library.")
+"judge how an offered act may land - shared library
+${KINDCTX_DEB_ABOUT}
+
+This package holds the shared library.")
 
 # libkindctx-dev: what building against the library needs.
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME ${KINDCTX_PKG_DEV})
@@ -58,13 +71,21 @@ set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
     "${KINDCTX_PKG_RUNTIME} (= ${PROJECT_VERSION}), libcjson-dev (>= 1.7.15)")
 set(CPACK_DEBIAN_DEV_PACKAGE_SHLIBDEPS OFF)
 set(CPACK_DEBIAN_DEV_DESCRIPTION
-"judge how an offered act may land - development files\n${KINDCTX_DEB_DESC_TAIL}\n .\n This package holds the header, the static library, the CMake package\n (find_package(kindctx)), kindctx.pc for pkg-config, and the API guide.")
+"judge how an offered act may land - development files
+${KINDCTX_DEB_ABOUT}
+
+This package holds the header, the static library, the CMake package
+(find_package(kindctx)), kindctx.pc for pkg-config, and the API guide.")
 
 # kindctx: the command (linked statically with libkindctx), rules, schemas,
 # example scenarios, man page and docs.
 set(CPACK_DEBIAN_CLI_PACKAGE_NAME ${KINDCTX_PKG_CLI})
 set(CPACK_DEBIAN_CLI_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_CLI_DESCRIPTION
-"judge how an offered act may land - command-line tool\n${KINDCTX_DEB_DESC_TAIL}\n .\n This package holds the kindctx command, the bundled rules, the JSON\n Schemas of the file formats and example scenarios.")
+"judge how an offered act may land - command-line tool
+${KINDCTX_DEB_ABOUT}
+
+This package holds the kindctx command, the bundled rules, the JSON
+Schemas of the file formats and example scenarios.")
 
 include(CPack)

@@ -346,7 +346,7 @@ static void read_dimensions(src *s, const kc_value *arr)
     static const key_spec specs[] = {
         {"id", T_STRING | REQUIRED}, {"label", T_STRING | REQUIRED}, {"scored", T_BOOL}};
     kc_builder *b = s->b;
-    for (size_t i = 0; i < kc_value_count(arr); i++) {
+    for (size_t i = 0; i < kc_value_count(arr) && !s->failed_alloc; i++) {
         const kc_value *d = kc_value_at(arr, i);
         size_t saved = path_push_index(s, i);
         if (kc_value_type(d) != KC_TYPE_OBJECT) {
@@ -389,7 +389,7 @@ static void read_verdicts(src *s, const kc_value *arr)
 {
     static const key_spec specs[] = {{"id", T_STRING | REQUIRED}, {"label", T_STRING | REQUIRED}};
     kc_builder *b = s->b;
-    for (size_t i = 0; i < kc_value_count(arr); i++) {
+    for (size_t i = 0; i < kc_value_count(arr) && !s->failed_alloc; i++) {
         const kc_value *d = kc_value_at(arr, i);
         size_t saved = path_push_index(s, i);
         if (kc_value_type(d) != KC_TYPE_OBJECT) {
@@ -479,6 +479,8 @@ static void read_policy(src *s, const kc_value *pol)
     } else if (!nb) {
         no_memory(s);
         bad = 1;
+    } else {
+        memset(nb, 0, n * sizeof *nb); /* a bad band is compared with the next */
     }
     for (size_t i = 0; i < n && nb; i++) {
         const kc_value *band = kc_value_at(bands, i);
@@ -557,7 +559,7 @@ static void read_controls(src *s, const kc_value *arr)
                                      {"withdraw", T_BOOL},
                                      {"when", T_ANY}};
     kc_builder *b = s->b;
-    for (size_t i = 0; i < kc_value_count(arr); i++) {
+    for (size_t i = 0; i < kc_value_count(arr) && !s->failed_alloc; i++) {
         const kc_value *c = kc_value_at(arr, i);
         size_t saved = path_push_index(s, i);
         if (kc_value_type(c) != KC_TYPE_OBJECT) {
@@ -967,7 +969,7 @@ static void read_source(src *s, const kc_value *root)
 #define SECTION(key, type, fn)                                     \
     do {                                                           \
         const kc_value *sec_ = get_typed(root, key, type);         \
-        if (sec_) {                                                \
+        if (sec_ && !s->failed_alloc) {                            \
             size_t saved_ = path_push(s, key);                     \
             fn(s, sec_);                                           \
             path_pop(s, saved_);                                   \
@@ -1069,11 +1071,17 @@ static kc_status add_doc(kc_builder *b, const kc_doc *doc, const char *source)
     s.name = kc_arena_strndup(&b->arena, source, strlen(source));
     if (!s.name)
         return KC_ENOMEM;
+    const size_t dropped = b->diag->dropped;
     read_source(&s, kc_doc_root(doc));
     sort_by_position(b->diag, before);
     b->nsources++;
-    if (s.failed_alloc)
+    if (s.failed_alloc) {
+        /* What was found after (or because) memory ran out is not a
+         * problem of the source: report only KC_ENOMEM. */
+        b->diag->n = before;
+        b->diag->dropped = dropped;
         return KC_ENOMEM;
+    }
     if (kc_diag_count(b->diag) > before)
         return kc_diag_get(b->diag, before)->status;
     return b->diag->dropped ? KC_ESCHEMA : KC_OK;
@@ -1232,7 +1240,7 @@ static kc_status load_one(kc_ctx *ctx, const char *path, const char *text, size_
         st = kc_builder_build(b, out);
     if (st) {
         const kc_error *first = kc_diag_get(b->diag, 0);
-        if (first && err)
+        if (first && err && st != KC_ENOMEM)
             *err = *first;
         else
             kc_error_set(err, st, "%s", kc_strerror(st));
