@@ -15,7 +15,7 @@
  *
  * Thread safety
  *   - No function keeps mutable global state; there is nothing to initialise.
- *   - A kc_ctx may be used by many threads at once once it is configured, i.e.
+ *   - A kc_ctx may be used by many threads at the same time once it is configured, i.e.
  *     after the last kc_ctx_set_limit()/kc_ctx_register_op() call. Configuring it
  *     while another thread uses it is a data race.
  *   - kc_doc and kc_logic are immutable after creation and may be shared by any
@@ -167,7 +167,8 @@ KC_API kc_status kc_ctx_create(kc_ctx **out, const kc_allocator *alloc);
 /* Frees a context. Accepts NULL. */
 KC_API void kc_ctx_free(kc_ctx *ctx);
 
-/* Frees memory the library returned to you as a bare pointer (e.g. JSON text). */
+/* Frees memory the library returned to you as a bare pointer (e.g. JSON text).
+ * ptr must come from ctx or an object made from it; NULL ptr does nothing. */
 KC_API void kc_free(const kc_ctx *ctx, void *ptr);
 
 /* Limits on untrusted input. Defaults are in docs/security.md and below. */
@@ -203,6 +204,7 @@ typedef enum kc_type {
  * as JSON null, empty and false). */
 typedef struct kc_value kc_value;
 
+/* Type of v; KC_TYPE_NULL for NULL. */
 KC_API kc_type kc_value_type(const kc_value *v);
 /* The boolean of a KC_TYPE_BOOL; 0 for anything else. */
 KC_API int kc_value_bool(const kc_value *v);
@@ -215,13 +217,16 @@ KC_API const char *kc_value_string(const kc_value *v, size_t *len);
 KC_API size_t kc_value_count(const kc_value *v);
 /* Element i of an array, or the value of member i of an object; NULL if out of range. */
 KC_API const kc_value *kc_value_at(const kc_value *v, size_t i);
-/* Key of member i of an object; NULL if v is not an object or i is out of range. */
+/* Key of member i of an object; NULL if v is not an object or i is out of range.
+ * *len (if not NULL) gets its byte length. Borrowed like v. */
 KC_API const char *kc_value_key_at(const kc_value *v, size_t i, size_t *len);
-/* Member of an object by exact (byte-wise, case-sensitive) key; NULL if absent. */
+/* Member of an object by exact (byte-wise, case-sensitive) key of key_len bytes
+ * (no NUL needed); NULL if absent or key is NULL. */
 KC_API const kc_value *kc_value_get(const kc_value *v, const char *key, size_t key_len);
 /* JSON Logic truthiness: false, null, 0, "" and [] are false; all else is true. */
 KC_API int kc_value_truthy(const kc_value *v);
-/* Deep equality of two values (numbers by value, objects ignoring member order). */
+/* 1 when two values are deeply equal (numbers by value, objects ignoring member
+ * order), else 0. NULL reads as JSON null. */
 KC_API int kc_value_equal(const kc_value *a, const kc_value *b);
 
 /* Serialises v as compact JSON into a new NUL-terminated string. On success
@@ -353,6 +358,10 @@ typedef kc_status (*kc_op_fn)(kc_call *call, void *ud, size_t argc, const kc_val
 KC_API kc_status kc_ctx_register_op(kc_ctx *ctx, const char *name, int min_args, int max_args,
                                     kc_op_fn fn, void *ud);
 
+/* The kc_call_return_*() functions are valid only inside the callback that was
+ * handed call; a later one replaces an earlier result. They return KC_OK, or an
+ * error status (KC_ENOMEM, KC_ELIMIT, or KC_ETHROWN for a non-finite number)
+ * that the callback should return. */
 KC_API kc_status kc_call_return_null(kc_call *call);
 KC_API kc_status kc_call_return_bool(kc_call *call, int b);
 /* Non-finite numbers raise {"type": "NaN"} instead. */
@@ -407,13 +416,14 @@ KC_API kc_status kc_scenario_load_file(kc_ctx *ctx, const char *path, kc_scenari
 KC_API kc_status kc_scenario_from_cjson(kc_ctx *ctx, const struct cJSON *json, kc_scenario **out,
                                         kc_error *err);
 /* Checks a scenario text and reports every problem (up to KC_LIMIT_ERRORS).
- * Returns KC_OK when there are none; *out (may be NULL on KC_ENOMEM) owns the
- * list either way: free with kc_diag_free(). */
+ * Returns KC_OK when there are none, else the first problem's status; *out
+ * owns the list either way (free with kc_diag_free()), and is NULL only on
+ * KC_ENOMEM. */
 KC_API kc_status kc_scenario_check(kc_ctx *ctx, const char *text, size_t len, const char *source,
                                    kc_diag **out);
 /* The scenario document; borrowed, valid until kc_scenario_free(). */
 KC_API const kc_value *kc_scenario_root(const kc_scenario *s);
-/* Its "id", or "" when it has none. Borrowed. */
+/* Its "id" (a scenario always has one); "" for NULL. Borrowed. */
 KC_API const char *kc_scenario_id(const kc_scenario *s);
 /* Frees a scenario. Accepts NULL. */
 KC_API void kc_scenario_free(kc_scenario *s);
@@ -534,6 +544,14 @@ KC_API void kc_result_free(kc_result *res);
 KC_API kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result *res,
                              kc_error *err);
 
+/*
+ * Reading a result. Before the first kc_evaluate() (or for a NULL res) the
+ * readers return NULL, 0 or an empty count. Strings rendered for a result
+ * (because/advice, the summary, traces, changes) stay valid until the next
+ * kc_evaluate() or kc_result_set_reader() on it, or kc_result_free(); strings
+ * that come from the rule set (ids, labels) live as long as the rule set.
+ */
+
 /* Verdict id (e.g. "kind") and its label. Borrowed from the rule set. */
 KC_API const char *kc_result_verdict(const kc_result *res);
 KC_API const char *kc_result_verdict_label(const kc_result *res);
@@ -575,8 +593,9 @@ typedef struct kc_question {
 KC_API size_t kc_result_question_count(const kc_result *res);
 KC_API kc_status kc_result_question(const kc_result *res, size_t i, kc_question *out);
 
-/* A plain-language paragraph naming the deciding factors. Rendered on first
- * use; borrowed from res; NULL only when out of memory. */
+/* A plain-language paragraph naming the deciding factors, for the current
+ * reader. Rendered on first use; NULL before any evaluation or when out of
+ * memory. */
 KC_API const char *kc_result_summary(kc_result *res);
 
 /* ---- Told for different readers ---- */
