@@ -28,6 +28,9 @@ int cmd_batch(const cli_opts *o, int argc, char **argv);
 int cmd_report(const cli_opts *o, int argc, char **argv);
 int cmd_explain(const cli_opts *o, int argc, char **argv);
 
+/* `kindctx check --coverage`: lints the rule set files compose to (coverage.c). */
+int cli_coverage(kc_ctx *ctx, char *const *files, size_t nfiles);
+
 /* Moves "--rules FILE" options out of argv (see rules.c). */
 char **cli_collect_rules(int *argc, char **argv, size_t *nfiles);
 /* Builds the rule set from files (the bundled set first when there are none,

@@ -7,12 +7,19 @@
 static void usage(FILE *f)
 {
     fputs("usage: kindctx check FILE...\n"
+          "       kindctx check --coverage RULES...\n"
           "\n"
           "Checks rule-set files and scenario files and prints every problem as\n"
           "  file:line:column: message\n"
           "A file is read as a rule set when it says \"kindctx\": \"ruleset/1\" (or has\n"
           "\"rules\"), otherwise as a scenario. Rule files compose in the order given,\n"
           "on top of the bundled rule set when the first one has no \"dimensions\".\n"
+          "\n"
+          "With --coverage, the rule files (composed as with --rules) are linted\n"
+          "instead: a warning for every side of the act a rule set never considers\n"
+          "(the receiver's request, power, the relationship, history), overall and\n"
+          "for each act kind its rules single out, and for rules that never fire or\n"
+          "always fire over the bundled examples and 500 generated scenarios.\n"
           "\n"
           "Exit status: 0 no problems; 1 problems found; 2 usage; 3 a file could not\n"
           "be read; 4 out of memory.\n",
@@ -31,8 +38,12 @@ static int is_ruleset(const kc_value *root)
 int cmd_check(const cli_opts *o, int argc, char **argv)
 {
     (void)o;
-    int nfiles = 0;
+    int nfiles = 0, coverage = 0;
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--coverage") == 0) {
+            coverage = 1;
+            continue;
+        }
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return KC_EXIT_OK;
@@ -51,6 +62,11 @@ int cmd_check(const cli_opts *o, int argc, char **argv)
     if (kc_ctx_create(&ctx, NULL) != KC_OK) {
         cli_errorf("out of memory");
         return KC_EXIT_INTERNAL;
+    }
+    if (coverage) {
+        int rc = cli_coverage(ctx, argv + 1, (size_t)nfiles);
+        kc_ctx_free(ctx);
+        return rc;
     }
     char **rules = malloc(sizeof *rules * (size_t)nfiles);
     if (!rules) {

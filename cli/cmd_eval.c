@@ -7,14 +7,19 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: kindctx eval [--rules FILE]... [--json] [--pretty] SCENARIO...\n"
+    fputs("usage: kindctx eval [--rules FILE]... [--for READER] [--json] [--pretty] SCENARIO...\n"
           "\n"
           "Judges each scenario file and explains the verdict. Without --rules the\n"
           "bundled rule set is used; several --rules files compose in order (a file\n"
           "without \"dimensions\" extends the bundled set). SCENARIO may be - for\n"
           "standard input.\n"
           "\n"
-          "  --json     one JSON result per scenario, one per line (JSON Lines)\n"
+          "  --for READER  whose wording: giver (actionable, never shaming),\n"
+          "             supporter (someone supporting the receiver; never blames them),\n"
+          "             author (rule ids, weights and which conditions held), or\n"
+          "             default\n"
+          "  --json     one JSON result per scenario, one per line (JSON Lines), with\n"
+          "             \"changes\": what would make it kind\n"
           "  --pretty   with --json: indented JSON\n"
           "\n"
           "Exit status: 0 every scenario was judged; 1 a scenario or rule file has\n"
@@ -80,7 +85,41 @@ static void wrap(const char *text, const char *indent, size_t width)
     putchar('\n');
 }
 
-static int print_text(kc_result *res, const kc_ruleset *rs, const char *name, const paint *p)
+/* "What would make it kinder": the smallest sets of changes the giver
+ * controls that reach the best verdict, or why there are none. */
+static int print_changes(kc_result *res, const paint *p)
+{
+    const char *best = kc_result_verdict(res);
+    kc_status st;
+    size_t n = kc_result_change_count(res, &st);
+    if (st != KC_OK)
+        return -1;
+    if (n == 0 && !kc_result_change_blocker(res)) {
+        return 0; /* already the best verdict, or nothing within reach to say */
+    }
+    printf("\n  %sWhat would make it kinder%s\n", p->bold, p->reset);
+    for (size_t i = 0; i < n; i++) {
+        kc_change c;
+        if (kc_result_change(res, i, &c) != KC_OK)
+            return -1;
+        char line[2048];
+        size_t at = (size_t)snprintf(line, sizeof line, "%zu.", i + 1);
+        for (size_t k = 0; k < c.nsteps && at < sizeof line; k++)
+            at += (size_t)snprintf(line + at, sizeof line - at, "%s%s",
+                                   k == 0 ? " " : k + 1 == c.nsteps ? " and " : ", ", c.steps[k]);
+        if (at < sizeof line)
+            snprintf(line + at, sizeof line - at, ": %s", c.verdict);
+        wrap(line, "    ", 74);
+    }
+    if (n == 0)
+        printf("    No change within the giver's control makes it kind: %s still applies.\n",
+               kc_result_change_blocker(res));
+    (void)best;
+    return 0;
+}
+
+static int print_text(kc_result *res, const kc_ruleset *rs, const char *name, const paint *p,
+                      kc_reader reader)
 {
     const char *verdict = kc_result_verdict(res);
     printf("%s%s%s: %s%s%s%s (%s), score %g\n", p->bold, name, p->reset,
@@ -97,6 +136,12 @@ static int print_text(kc_result *res, const kc_ruleset *rs, const char *name, co
                kc_result_dimension_score(res, i), p->dim, kc_ruleset_dimension_label(rs, i),
                p->reset);
 
+    double iscore;
+    const char *intent = kc_result_intent(res, &iscore);
+    if (intent)
+        printf("\n  %sIntent%s   %s (%+g), read apart from how it lands: %s\n", p->bold, p->reset,
+               intent, iscore, verdict);
+
     size_t nf = kc_result_fired_count(res);
     if (nf) {
         printf("\n  %sWhy%s\n", p->bold, p->reset);
@@ -109,11 +154,30 @@ static int print_text(kc_result *res, const kc_ruleset *rs, const char *name, co
                    f.veto ? f.veto : "", "");
             wrap(f.because, "        ", 70);
             if (f.advice && f.weight < 0) {
-                printf("        %skinder:%s ", p->dim, p->reset);
-                wrap(f.advice, "", 62);
+                size_t len = strlen(f.advice) + 9;
+                char *line = malloc(len);
+                if (!line)
+                    return -1;
+                snprintf(line, len, "kinder: %s", f.advice);
+                wrap(line, "        ", 70);
+                free(line);
+            }
+            if (reader == KC_READER_AUTHOR) {
+                const char *trace = kc_result_trace(res, i);
+                if (!trace)
+                    return -1;
+                /* One line per part of the condition, indented under the rule. */
+                for (const char *line = trace; *line;) {
+                    const char *end = strchr(line, '\n');
+                    size_t len = end ? (size_t)(end - line) : strlen(line);
+                    printf("        %s%.*s%s\n", p->dim, (int)len, line, p->reset);
+                    line += len + (end ? 1 : 0);
+                }
             }
         }
     }
+    if (print_changes(res, p))
+        return -1;
     size_t nq = kc_result_question_count(res);
     if (nq) {
         printf("\n  %sOpen questions%s\n", p->bold, p->reset);
@@ -144,6 +208,7 @@ int cmd_eval(const cli_opts *o, int argc, char **argv)
         return KC_EXIT_INTERNAL;
     }
     int json = 0, pretty = 0, nscen = 0;
+    kc_reader reader = KC_READER_DEFAULT;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -153,6 +218,16 @@ int cmd_eval(const cli_opts *o, int argc, char **argv)
             json = 1;
         } else if (strcmp(argv[i], "--pretty") == 0) {
             pretty = 1;
+        } else if (strcmp(argv[i], "--for") == 0 || strncmp(argv[i], "--for=", 6) == 0) {
+            const char *name = argv[i][5] == '=' ? argv[i] + 6 : (i + 1 < argc ? argv[++i] : NULL);
+            int r = kc_reader_from_name(name);
+            if (r < 0) {
+                cli_errorf("eval: --for takes giver, supporter, author or default%s%s%s",
+                           name ? " (not '" : "", name ? name : "", name ? "')" : "");
+                free(rules);
+                return KC_EXIT_USAGE;
+            }
+            reader = (kc_reader)r;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             cli_errorf("eval: unknown option '%s' (see kindctx eval --help)", argv[i]);
             free(rules);
@@ -192,12 +267,15 @@ int cmd_eval(const cli_opts *o, int argc, char **argv)
             continue;
         }
         st = kc_evaluate(rs, kc_scenario_root(sc), res, &err);
+        if (st == KC_OK)
+            st = kc_result_set_reader(res, reader);
         if (st) {
             cli_report(&err);
             rc = KC_EXIT_INTERNAL;
         } else if (json) {
             char *text = NULL;
-            if (kc_result_to_json(res, pretty, &text, NULL) != KC_OK) {
+            unsigned flags = KC_JSON_CHANGES | (pretty ? KC_JSON_PRETTY : 0u);
+            if (kc_result_to_json(res, flags, &text, NULL) != KC_OK) {
                 rc = KC_EXIT_INTERNAL;
             } else {
                 puts(text);
@@ -205,7 +283,7 @@ int cmd_eval(const cli_opts *o, int argc, char **argv)
             }
         } else {
             const char *id = kc_scenario_id(sc);
-            if (print_text(res, rs, id[0] ? id : path, &p))
+            if (print_text(res, rs, id[0] ? id : path, &p, reader))
                 rc = KC_EXIT_INTERNAL;
         }
         kc_scenario_free(sc);

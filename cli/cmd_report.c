@@ -137,6 +137,10 @@ static const char STYLE[] =
     "svg.chart .grid{stroke:var(--line);stroke-width:1}\n"
     ".bar.pos{fill:var(--good)}.bar.neg{fill:var(--bad)}\n"
     ".bar.veto{stroke:#000;stroke-width:1.5;stroke-dasharray:4 2}\n"
+    ".side{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}\n"
+    ".side .main{flex:3 1 22em;min-width:0}\n"
+    ".kinder{flex:1 1 14em;border-left:3px solid #2e7d32;padding:0 .8em;background:#f3f8f3}\n"
+    "@media print{.kinder{background:none}}\n"
     "figcaption{font-size:.85rem;color:var(--muted)}\n"
     "table{border-collapse:collapse;width:100%;font-size:.95rem}\n"
     "td,th{text-align:left;padding:.2rem .4rem;border-bottom:1px solid var(--line);"
@@ -304,6 +308,44 @@ static void chart(cli_buf *b, const kc_ruleset *rs, kc_result *res, size_t idx, 
                     "Each dimension's total is in brackets.</figcaption>\n</figure>\n");
 }
 
+/* "What would make it kinder", beside the chart: the smallest sets of changes
+ * the giver controls that reach the best verdict, or the veto none lifts. */
+static int kinder(cli_buf *b, kc_result *res)
+{
+    kc_status st;
+    size_t n = kc_result_change_count(res, &st);
+    if (st != KC_OK)
+        return -1;
+    const char *blocker = kc_result_change_blocker(res);
+    if (n == 0 && !blocker)
+        return 0;
+    cli_buf_puts(b, "<aside class=\"kinder\">\n<h3>What would make it kinder</h3>\n");
+    if (n == 0) {
+        cli_buf_puts(b, "<p>No change within the giver's control makes it kind: <code>");
+        esc(b, blocker);
+        cli_buf_puts(b, "</code> still applies.</p>\n");
+    } else {
+        cli_buf_puts(b, "<ol class=\"changes\">\n");
+        for (size_t i = 0; i < n; i++) {
+            kc_change c;
+            if (kc_result_change(res, i, &c) != KC_OK)
+                return -1;
+            cli_buf_puts(b, "<li>");
+            for (size_t k = 0; k < c.nsteps; k++) {
+                cli_buf_puts(b, k == 0 ? "" : k + 1 == c.nsteps ? " and " : ", ");
+                esc(b, c.steps[k]);
+            }
+            cli_buf_puts(b, " <span class=\"muted\">&rarr; ");
+            esc(b, c.verdict);
+            cli_buf_printf(b, " (%zu rule%s change)</span></li>\n", c.nflipped,
+                           c.nflipped == 1 ? "" : "s");
+        }
+        cli_buf_puts(b, "</ol>\n");
+    }
+    cli_buf_puts(b, "</aside>\n");
+    return 0;
+}
+
 static int scenario_section(cli_buf *b, const kc_ruleset *rs, const judged *j, size_t idx,
                             double scale)
 {
@@ -344,11 +386,15 @@ static int scenario_section(cli_buf *b, const kc_ruleset *rs, const judged *j, s
     }
 
     size_t nf = kc_result_fired_count(res);
-    cli_buf_puts(b, "<h3>Contributions</h3>\n");
+    cli_buf_puts(b, "<div class=\"side\"><div class=\"main\">\n<h3>Contributions</h3>\n");
     if (nf == 0)
         cli_buf_puts(b, "<p class=\"muted\">No rule fired.</p>\n");
     else
         chart(b, rs, res, idx + 1, scale);
+    cli_buf_puts(b, "</div>\n");
+    if (kinder(b, res))
+        return -1;
+    cli_buf_puts(b, "</div>\n");
 
     cli_buf_puts(b, "<table class=\"dims\"><thead><tr><th>Dimension</th><th class=\"n\">"
                     "Score</th></tr></thead><tbody>\n");
