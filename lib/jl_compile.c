@@ -25,6 +25,7 @@
 #include "jl.h"
 #include "json_read.h"
 #include "mem.h"
+#include "text.h"
 
 /* How an operator takes its arguments. */
 enum arg_shape {
@@ -243,21 +244,6 @@ static kc_status make_const(jl_cc *cc, const kc_value *v, jl_node *out)
 
 /* ---- paths ---- */
 
-/* "12" -> 12; anything that is not a canonical non-negative integer -> -1. */
-static int64_t canonical_index(const char *s, size_t len)
-{
-    if (len == 0 || len > 15)
-        return -1;
-    if (len > 1 && s[0] == '0')
-        return -1;
-    int64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
 
 static int make_seg(kc_arena *a, const char *key, size_t len, jl_seg *seg)
 {
@@ -267,7 +253,7 @@ static int make_seg(kc_arena *a, const char *key, size_t len, jl_seg *seg)
     seg->key = k;
     seg->len = (uint32_t)len;
     seg->hash = kc_hash(k, len);
-    seg->idx = canonical_index(k, len);
+    seg->idx = kc_path_index(k, len);
     return 0;
 }
 
@@ -400,47 +386,20 @@ static kc_status compile_list(jl_cc *cc, const kc_value *items, size_t count, jl
     return KC_OK;
 }
 
-/* Edit distance with adjacent transpositions counted as one edit (optimal
- * string alignment), so "mpa" is one step from "map". Small strings only. */
-static unsigned edit_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-    unsigned d[33][33];
-    if (la > 32 || lb > 32)
-        return 99;
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned cost = a[i - 1] == b[j - 1] ? 0u : 1u;
-            unsigned best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < best)
-                best = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    }
-    return d[la][lb];
-}
 
 static const char *suggest_op(const kc_ctx *ctx, const char *name, size_t len)
 {
     const char *best = NULL;
     unsigned bestd = 3;
     for (size_t i = 0; i < NBUILTINS; i++) {
-        unsigned d = edit_distance(name, len, builtins[i].name, strlen(builtins[i].name));
+        unsigned d = kc_edit_distance(name, len, builtins[i].name, strlen(builtins[i].name));
         if (d < bestd) {
             bestd = d;
             best = builtins[i].name;
         }
     }
     for (size_t i = 0; i < ctx->nops; i++) {
-        unsigned d = edit_distance(name, len, ctx->ops[i].name, ctx->ops[i].name_len);
+        unsigned d = kc_edit_distance(name, len, ctx->ops[i].name, ctx->ops[i].name_len);
         if (d < bestd) {
             bestd = d;
             best = ctx->ops[i].name;

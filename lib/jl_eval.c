@@ -21,6 +21,7 @@
 #include "error.h"
 #include "jl.h"
 #include "mem.h"
+#include "text.h"
 
 void kc_jl_state_init(jl_state *st, const kc_ctx *ctx, kc_arena *arena)
 {
@@ -270,18 +271,6 @@ static const kc_value *step(const kc_value *cur, const char *key, size_t len, ui
     return NULL;
 }
 
-static int64_t text_index(const char *s, size_t len)
-{
-    if (len == 0 || len > 15 || (len > 1 && s[0] == '0'))
-        return -1;
-    int64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
 
 static const kc_value *walk_segs(const kc_value *base, const jl_seg *segs, uint32_t n)
 {
@@ -302,7 +291,7 @@ static const kc_value *walk_dotted(const kc_value *base, const char *s, size_t l
         if (i == len || s[i] == '.') {
             const char *k = s + start;
             size_t kl = i - start;
-            cur = step(cur, k, kl, kc_hash(k, kl), text_index(k, kl));
+            cur = step(cur, k, kl, kc_hash(k, kl), kc_path_index(k, kl));
             start = i + 1;
         }
     }
@@ -446,11 +435,11 @@ static kc_status val_lookup(jl_state *st, const jl_node *n, const jl_scope *sc,
     for (; i < argc && cur; i++) {
         const kc_value *k = &argv[i];
         if (k->type == KC_TYPE_STRING) {
-            cur = step(cur, k->u.str, k->n, kc_hash(k->u.str, k->n), text_index(k->u.str, k->n));
+            cur = step(cur, k->u.str, k->n, kc_hash(k->u.str, k->n), kc_path_index(k->u.str, k->n));
         } else if (k->type == KC_TYPE_NUMBER) {
             char buf[KC_NUM_BUF];
             size_t len = kc_format_number(k->u.num, buf);
-            cur = step(cur, buf, len, kc_hash(buf, len), text_index(buf, len));
+            cur = step(cur, buf, len, kc_hash(buf, len), kc_path_index(buf, len));
         } else {
             cur = NULL;
         }
@@ -656,20 +645,7 @@ static int loose_equal(const kc_value *a, const kc_value *b)
 
 static int strict_equal(const kc_value *a, const kc_value *b)
 {
-    if (a->type != b->type)
-        return 0;
-    switch (a->type) {
-    case KC_TYPE_STRING:
-        return kc_str_equal(a, b);
-    case KC_TYPE_NUMBER:
-        return a->u.num == b->u.num;
-    case KC_TYPE_BOOL:
-        return a->u.boolean == b->u.boolean;
-    case KC_TYPE_NULL:
-        return 1;
-    default:
-        return kc_equal(a, b);
-    }
+    return kc_same(a, b);
 }
 
 /* Sign of a - b for ordering; 2 means NaN. Strings order by bytes. */
@@ -748,17 +724,14 @@ OPFN eval_compare(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *
     return KC_OK;
 }
 
-/* ---- arithmetic ---- */
+/* ---- strict operators ---- */
 
-static kc_status number_result(jl_state *st, double d, kc_value *out)
-{
-    if (!isfinite(d))
-        return throw_nan(st);
-    *out = kc_v_num(d);
-    return KC_OK;
-}
+typedef kc_status (*strict_fn)(jl_state *st, const jl_node *n, const kc_value *argv, size_t argc,
+                               kc_value *out);
 
-OPFN eval_arith(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+/* Operators that need every argument: evaluates them (or spreads one), and
+ * answers unknown when any is unknown, before the operator itself runs. */
+OPFN eval_strict(jl_state *st, const jl_node *n, const jl_scope *sc, strict_fn fn, kc_value *out)
 {
     kc_value local[LOCAL_ARGS];
     const kc_value *argv;
@@ -770,6 +743,23 @@ OPFN eval_arith(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *ou
         *out = kc_v_unknown();
         return KC_OK;
     }
+    return fn(st, n, argv, argc, out);
+}
+
+/* ---- arithmetic ---- */
+
+static kc_status number_result(jl_state *st, double d, kc_value *out)
+{
+    if (!isfinite(d))
+        return throw_nan(st);
+    *out = kc_v_num(d);
+    return KC_OK;
+}
+
+/* Strict: arguments already evaluated and known (see eval_strict). */
+static kc_status op_arith(jl_state *st, const jl_node *n, const kc_value *argv, size_t argc,
+                  kc_value *out)
+{
     const jl_op op = (jl_op)n->op;
     if ((op == JL_MIN || op == JL_MAX) && argc == 0) {
         *out = kc_v_null();
@@ -826,18 +816,11 @@ OPFN eval_arith(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *ou
 
 /* ---- strings and arrays ---- */
 
-OPFN eval_cat(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+/* Strict: arguments already evaluated and known (see eval_strict). */
+static kc_status op_cat(jl_state *st, const jl_node *n, const kc_value *argv, size_t argc,
+                  kc_value *out)
 {
-    kc_value local[LOCAL_ARGS];
-    const kc_value *argv;
-    size_t argc;
-    kc_status s = eval_args(st, n, sc, local, &argv, &argc);
-    if (s)
-        return s;
-    if (any_unknown(argv, argc)) {
-        *out = kc_v_unknown();
-        return KC_OK;
-    }
+    (void)n;
     size_t total = 0;
     for (size_t i = 0; i < argc; i++)
         total += write_text(&argv[i], NULL);
@@ -886,18 +869,12 @@ static double int_arg(const kc_value *v)
 
 /* substr(source, start[, length]) in code points; negative start counts from
  * the end, negative length leaves that many off the end. */
-OPFN eval_substr(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+/* Strict: arguments already evaluated and known (see eval_strict). */
+static kc_status op_substr(jl_state *st, const jl_node *n, const kc_value *argv, size_t argc,
+                  kc_value *out)
 {
-    kc_value local[LOCAL_ARGS];
-    const kc_value *argv;
-    size_t argc;
-    kc_status s = eval_args(st, n, sc, local, &argv, &argc);
-    if (s)
-        return s;
-    if (any_unknown(argv, argc)) {
-        *out = kc_v_unknown();
-        return KC_OK;
-    }
+    (void)n;
+    kc_status s = KC_OK;
     kc_value str = kc_v_str("", 0);
     if (argc > 0) {
         s = as_string(st, &argv[0], &str);
@@ -951,18 +928,12 @@ static kc_status in_test(jl_state *st, const kc_value *a, const kc_value *b, int
     return KC_OK;
 }
 
-OPFN eval_in(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+/* Strict: arguments already evaluated and known (see eval_strict). */
+static kc_status op_in(jl_state *st, const jl_node *n, const kc_value *argv, size_t argc,
+                  kc_value *out)
 {
-    kc_value local[LOCAL_ARGS];
-    const kc_value *argv;
-    size_t argc;
-    kc_status s = eval_args(st, n, sc, local, &argv, &argc);
-    if (s)
-        return s;
-    if (any_unknown(argv, argc)) {
-        *out = kc_v_unknown();
-        return KC_OK;
-    }
+    (void)n;
+    kc_status s = KC_OK;
     int found = 0;
     if (argc >= 2) {
         s = in_test(st, &argv[0], &argv[1], &found);
@@ -973,18 +944,11 @@ OPFN eval_in(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
     return KC_OK;
 }
 
-OPFN eval_merge(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
+/* Strict: arguments already evaluated and known (see eval_strict). */
+static kc_status op_merge(jl_state *st, const jl_node *n, const kc_value *argv, size_t argc,
+                  kc_value *out)
 {
-    kc_value local[LOCAL_ARGS];
-    const kc_value *argv;
-    size_t argc;
-    kc_status s = eval_args(st, n, sc, local, &argv, &argc);
-    if (s)
-        return s;
-    if (any_unknown(argv, argc)) {
-        *out = kc_v_unknown();
-        return KC_OK;
-    }
+    (void)n;
     size_t total = 0;
     for (size_t i = 0; i < argc; i++)
         total += argv[i].type == KC_TYPE_ARRAY ? argv[i].n : 1;
@@ -1424,15 +1388,15 @@ static kc_status dispatch(jl_state *st, const jl_node *n, const jl_scope *sc, kc
     case JL_MOD:
     case JL_MIN:
     case JL_MAX:
-        return eval_arith(st, n, sc, out);
+        return eval_strict(st, n, sc, op_arith, out);
     case JL_CAT:
-        return eval_cat(st, n, sc, out);
+        return eval_strict(st, n, sc, op_cat, out);
     case JL_SUBSTR:
-        return eval_substr(st, n, sc, out);
+        return eval_strict(st, n, sc, op_substr, out);
     case JL_IN:
-        return eval_in(st, n, sc, out);
+        return eval_strict(st, n, sc, op_in, out);
     case JL_MERGE:
-        return eval_merge(st, n, sc, out);
+        return eval_strict(st, n, sc, op_merge, out);
     case JL_MAP:
     case JL_FILTER:
     case JL_REDUCE:

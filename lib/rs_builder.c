@@ -28,6 +28,7 @@
 #include "error.h"
 #include "mem.h"
 #include "ruleset.h"
+#include "text.h"
 
 /* A rule as staged in the builder (the final array is made at build). */
 typedef struct staged_rule {
@@ -188,30 +189,6 @@ static unsigned type_bit(const kc_value *v)
     }
 }
 
-static unsigned osa_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-    unsigned d[33][33];
-    if (la > 32 || lb > 32)
-        return 99;
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            unsigned sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (sub < best)
-                best = sub;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    return d[la][lb];
-}
 
 /* The closest of n names to s (edit distance <= 2), or NULL. */
 static const char *closest(const char *s, size_t len, const char *const *names, size_t n)
@@ -219,7 +196,7 @@ static const char *closest(const char *s, size_t len, const char *const *names, 
     const char *best = NULL;
     unsigned bestd = 3;
     for (size_t i = 0; i < n; i++) {
-        unsigned d = osa_distance(s, len, names[i], strlen(names[i]));
+        unsigned d = kc_edit_distance(s, len, names[i], strlen(names[i]));
         if (d < bestd) {
             bestd = d;
             best = names[i];

@@ -20,6 +20,7 @@
 #include "doc.h"
 #include "error.h"
 #include "mem.h"
+#include "text.h"
 
 struct kc_scenario {
     kc_doc *doc;    /* owns everything, this struct included */
@@ -192,33 +193,6 @@ static const char *field_key(const field *f, size_t slen)
 /* Near misses                                                              */
 /* ------------------------------------------------------------------------ */
 
-/* Edit distance counting an adjacent transposition as one edit (optimal
- * string alignment), so "trsut" is one step from "trust". Strings longer
- * than 32 bytes are never near anything. */
-static unsigned edit_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-    unsigned d[33][33];
-    if (la > 32 || lb > 32)
-        return 99;
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    }
-    return d[la][lb];
-}
 
 /* How far s may be from a known word w to count as a slip of w: two edits,
  * but one for words of four letters or fewer, where two edits reach other
@@ -229,7 +203,7 @@ static unsigned near_distance(const char *s, size_t len, const char *w)
     const unsigned most = wl <= 4 ? 1u : 2u;
     if ((len > wl ? len - wl : wl - len) > most)
         return 99;
-    const unsigned d = edit_distance(s, len, w, wl);
+    const unsigned d = kc_edit_distance(s, len, w, wl);
     return d <= most ? d : 99;
 }
 

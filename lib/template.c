@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "text.h"
+
 /* A nested array inside an array renders its items' text; deeper than this
  * it reads as "(details)", so rendering needs bounded C stack whatever the
  * document's depth limit is. */
@@ -34,20 +36,6 @@ static int opens(const char *s, size_t len, size_t i)
     return i + 1 < len && s[i] == '{' && s[i + 1] == '{';
 }
 
-/* "12" -> 12; anything that is not a canonical non-negative integer -> -1,
- * as the JSON Logic compiler reads path steps, so both find the same value. */
-static int64_t canonical_index(const char *s, size_t len)
-{
-    if (len == 0 || len > 15 || (len > 1 && s[0] == '0'))
-        return -1;
-    int64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
 
 /* An upper bound on the parts: each "{{" starts at most one placeholder or
  * escape, which ends the literal before it. */
@@ -140,7 +128,7 @@ static kc_status split_path(kc_arena *arena, const char *s, const ph_scan *ph, k
         segs[k].key = key;
         segs[k].len = (uint32_t)klen;
         segs[k].hash = kc_hash(key, klen);
-        segs[k].idx = canonical_index(key, klen);
+        segs[k].idx = kc_path_index(key, klen);
         k++;
         start = i + 1;
     }

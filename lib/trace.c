@@ -27,6 +27,12 @@ static void expr(kc_buf *b, const jl_node *n)
             return;
         }
         break;
+    case JL_EXISTS:
+        if (!(n->flags & JL_F_DYNPATH)) {
+            kc_buf_printf(b, "exists(%s)", n->u.path.text);
+            return;
+        }
+        break;
     case JL_EQ:
     case JL_NE:
     case JL_SEQ:
@@ -55,11 +61,31 @@ static void expr(kc_buf *b, const jl_node *n)
     kc_buf_putc(b, ')');
 }
 
-/* Appends "[path = value, ...]" for the facts n reads at the top scope. */
-static void facts(kc_buf *b, const jl_node *n, const kc_value *scenario, int *first)
+/* Whether a fact with this path was already listed. */
+static int listed(const jl_node *root, const jl_node *upto, const char *path)
+{
+    if (root == upto)
+        return -1; /* reached the node being listed: not before it */
+    if ((root->op == JL_VAR || root->op == JL_VAL) && !(root->flags & JL_F_DYNPATH) &&
+        root->u.path.nsegs && !root->u.path.up && strcmp(root->u.path.text, path) == 0)
+        return 1;
+    for (uint32_t i = 0; i < root->nargs; i++) {
+        int r = listed(&root->args[i], upto, path);
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+/* Appends "[path = value, ...]" for the facts n reads at the top scope, each
+ * once (leaf is the subtree the list is for). */
+static void facts(kc_buf *b, const jl_node *leaf, const jl_node *n, const kc_value *scenario,
+                  int *first)
 {
     if ((n->op == JL_VAR || n->op == JL_VAL) && !(n->flags & JL_F_DYNPATH) && n->u.path.nsegs &&
         !n->u.path.up) {
+        if (listed(leaf, n, n->u.path.text) == 1)
+            return;
         const kc_value *v = kc_tmpl_lookup(scenario, n->u.path.segs, n->u.path.nsegs);
         kc_buf_puts(b, *first ? "   [" : ", ");
         *first = 0;
@@ -71,7 +97,7 @@ static void facts(kc_buf *b, const jl_node *n, const kc_value *scenario, int *fi
         return;
     }
     for (uint32_t i = 0; i < n->nargs; i++)
-        facts(b, &n->args[i], scenario, first);
+        facts(b, leaf, &n->args[i], scenario, first);
 }
 
 static void indent(kc_buf *b, unsigned depth)
@@ -102,7 +128,7 @@ static void walk(kc_result *res, const jl_node *n, unsigned depth, kc_buf *b)
     expr(b, n);
     kc_buf_printf(b, "   %s", word);
     int first = 1;
-    facts(b, n, res->scenario, &first);
+    facts(b, n, n, res->scenario, &first);
     if (!first)
         kc_buf_putc(b, ']');
     kc_buf_putc(b, '\n');
