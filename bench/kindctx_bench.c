@@ -18,8 +18,9 @@
  *      scenario's fired rule ids, score and verdict, written to --out as
  *      {"id","score","verdict","fired"} lines for check.js;
  *   4. timed passes over the whole scenario set until at least --min-seconds
- *      have passed: kc_evaluate + score + fired count + verdict per scenario
- *      (checksum += score + fired count, as the peers do). With --findings each
+ *      have passed: kc_evaluate (which also decides the verdict) + score +
+ *      fired count per scenario (checksum += score + fired count, as the
+ *      peers do). With --findings each
  *      timed evaluation also fetches every fired rule with kc_result_fired(),
  *      which renders its explanation text.
  *   5. with --pipeline-seconds S, the library's share of a batch, per line:
