@@ -664,6 +664,8 @@ KC_API const char *kc_result_change_blocker(const kc_result *res);
 /* Flags for kc_result_to_json(). */
 #define KC_JSON_PRETTY 0x1u  /* indent */
 #define KC_JSON_CHANGES 0x2u /* include "changes" (runs the search) */
+#define KC_JSON_BRIEF 0x4u   /* only "scenario", "verdict", "score" and "fired" (rule
+                              * ids): no explanations are rendered. For batches. */
 
 /* The result as JSON (docs/results.md): top-level keys "scenario", "ruleset",
  * "verdict", "label", "score", "dimensions", "fired", "vetoes", "undecided",
@@ -672,6 +674,11 @@ KC_API const char *kc_result_change_blocker(const kc_result *res);
  * *out with kc_free(ctx, *out). Errors: KC_EINVAL, KC_ESTATE (nothing
  * evaluated yet), KC_ENOMEM. */
 KC_API kc_status kc_result_to_json(kc_result *res, unsigned flags, char **out, size_t *len);
+/* As kc_result_to_json(), into memory the result keeps: borrowed, valid until
+ * the next kc_result_json(), kc_evaluate() or kc_result_free() on res. Once
+ * the result has grown to fit, this allocates nothing. NULL before any
+ * evaluation, for NULL res, or when out of memory. */
+KC_API const char *kc_result_json(kc_result *res, unsigned flags, size_t *len);
 
 #ifdef __cplusplus
 }

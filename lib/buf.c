@@ -51,6 +51,12 @@ int kc_buf_puts(kc_buf *b, const char *s)
 
 int kc_buf_putc(kc_buf *b, char c)
 {
+    /* The common case, room left, without the general path. */
+    if (!b->failed && b->len + 1 < b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return 0;
+    }
     return kc_buf_append(b, &c, 1);
 }
 

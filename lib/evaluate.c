@@ -36,6 +36,7 @@ kc_status kc_result_create(const kc_ctx *ctx, kc_result **out)
     res->st.tristate = 1;
     kc_buf_init(&res->buf, ctx);
     kc_buf_init(&res->sum, ctx);
+    kc_buf_init(&res->json, ctx);
     *out = res;
     return KC_OK;
 }
@@ -50,6 +51,7 @@ void kc_result_free(kc_result *res)
     kc_arena_free(&res->text);
     kc_buf_free(&res->buf);
     kc_buf_free(&res->sum);
+    kc_buf_free(&res->json);
     kc_mem_free(ctx, res->dims);
     kc_mem_free(ctx, res->fired);
     kc_mem_free(ctx, res->undecided);

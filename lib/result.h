@@ -94,6 +94,7 @@ struct kc_result {
 
     kc_buf buf; /* scratch for rendering one template */
     kc_buf sum; /* scratch for composing the summary */
+    kc_buf json; /* kc_result_json()'s text */
 };
 
 /* Sorts fired[] by contribution (|weight| desc, then rule order) once. */

@@ -46,7 +46,7 @@ static void put(jobj *o, const char *key, kc_value v)
     kc_member *m = &o->m[o->n++];
     m->key = key;
     m->klen = (uint32_t)strlen(key);
-    m->khash = kc_hash(key, m->klen);
+    m->khash = 0; /* written, never looked up */
     m->val = v;
 }
 
@@ -253,16 +253,39 @@ static kc_value build(jb *j, kc_result *res, unsigned flags)
     return obj_value(&root);
 }
 
-kc_status kc_result_to_json(kc_result *res, unsigned flags, char **out, size_t *len)
+/* KC_JSON_BRIEF: the verdict and the ids of the fired rules, written
+ * directly - no explanation is rendered, no tree is built. */
+static kc_status write_brief(kc_result *res, kc_buf *b)
 {
-    if (out)
-        *out = NULL;
-    if (len)
-        *len = 0;
-    if (!res || !out)
-        return KC_EINVAL;
-    if (!res->evaluated)
-        return KC_ESTATE;
+    const kc_ruleset *rs = res->rs;
+    kc_res_sort_fired(res);
+    const kc_value *id = kc_value_get(res->scenario, "id", 2);
+    kc_buf_puts(b, "{\"scenario\":");
+    if (kc_value_type(id) == KC_TYPE_STRING)
+        kc_json_write_string(b, id->u.str, id->n);
+    else
+        kc_buf_puts(b, "null");
+    kc_buf_puts(b, ",\"verdict\":");
+    kc_json_write_string(b, rs->verdicts[res->verdict].id, strlen(rs->verdicts[res->verdict].id));
+    char num[KC_NUM_BUF];
+    kc_buf_puts(b, ",\"score\":");
+    kc_buf_append(b, num, kc_format_number(res->total == 0 ? 0 : res->total, num));
+    kc_buf_puts(b, ",\"fired\":[");
+    for (size_t i = 0; i < res->nfired; i++) {
+        const char *rid = rs->rules[res->fired[i].rule].id;
+        if (i)
+            kc_buf_putc(b, ',');
+        kc_json_write_string(b, rid, strlen(rid));
+    }
+    kc_buf_puts(b, "]}");
+    return b->failed ? KC_ENOMEM : KC_OK;
+}
+
+/* Writes the result as JSON into b (appending). */
+static kc_status write_json(kc_result *res, unsigned flags, kc_buf *b)
+{
+    if (flags & KC_JSON_BRIEF)
+        return write_brief(res, b);
     /* Render every text first: they must outlive the rewind below. */
     kc_res_sort_fired(res);
     for (size_t i = 0; i < res->nfired; i++)
@@ -279,17 +302,47 @@ kc_status kc_result_to_json(kc_result *res, unsigned flags, char **out, size_t *
         kc_arena_rewind(&res->text, mark);
         return KC_ENOMEM;
     }
-    kc_buf b;
-    kc_buf_init(&b, res->ctx);
-    int bad = (flags & KC_JSON_PRETTY) ? kc_json_write_pretty(&b, &v, 0) : kc_json_write(&b, &v);
+    int bad = (flags & KC_JSON_PRETTY) ? kc_json_write_pretty(b, &v, 0) : kc_json_write(b, &v);
     /* The tree itself is not needed any more; the rendered texts it points
      * to were made before the mark and stay. */
     kc_arena_rewind(&res->text, mark);
-    if (bad) {
-        kc_buf_free(&b);
-        return KC_ENOMEM;
+    return bad ? KC_ENOMEM : KC_OK;
+}
+
+kc_status kc_result_to_json(kc_result *res, unsigned flags, char **out, size_t *len)
+{
+    if (out)
+        *out = NULL;
+    if (len)
+        *len = 0;
+    if (!res || !out)
+        return KC_EINVAL;
+    if (!res->evaluated)
+        return KC_ESTATE;
+    kc_buf b;
+    kc_buf_init(&b, res->ctx);
+    kc_status st = write_json(res, flags, &b);
+    if (st == KC_OK) {
+        *out = kc_buf_detach(&b, len);
+        if (!*out)
+            st = KC_ENOMEM;
     }
-    *out = kc_buf_detach(&b, len);
     kc_buf_free(&b);
-    return *out ? KC_OK : KC_ENOMEM;
+    return st;
+}
+
+const char *kc_result_json(kc_result *res, unsigned flags, size_t *len)
+{
+    if (len)
+        *len = 0;
+    if (!res || !res->evaluated)
+        return NULL;
+    /* The result's own buffer: kept between evaluations, so a batch writes
+     * its lines without allocating once it has grown to fit. */
+    kc_buf_reset(&res->json);
+    if (write_json(res, flags, &res->json) != KC_OK)
+        return NULL;
+    if (len)
+        *len = res->json.len;
+    return kc_buf_cstr(&res->json);
 }

@@ -58,6 +58,10 @@ struct kc_builder {
     size_t ncontrols, cap_controls;
     staged_rule *rules;
     size_t nrules, cap_rules;
+    /* Rule ids, for overrides and duplicates: open addressing, each slot a
+     * rules[] index + 1 (0 = empty). Thousands of rules load in linear time. */
+    uint32_t *ids;
+    size_t cap_ids;
 };
 
 /* Per-source reading state. */
@@ -690,12 +694,43 @@ static int read_readers(src *s, const kc_value *readers, rs_rule *r, const char 
     return bad;
 }
 
+/* The slot of id in the table: its entry, or the empty slot where it goes. */
+static size_t id_slot(const kc_builder *b, const char *id)
+{
+    size_t mask = b->cap_ids - 1;
+    size_t i = kc_hash(id, strlen(id)) & mask;
+    while (b->ids[i] && strcmp(b->rules[b->ids[i] - 1].r.id, id) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
 static staged_rule *find_rule(kc_builder *b, const char *id)
 {
-    for (size_t i = 0; i < b->nrules; i++)
-        if (!b->rules[i].dead && strcmp(b->rules[i].r.id, id) == 0)
-            return &b->rules[i];
-    return NULL;
+    if (!b->cap_ids)
+        return NULL;
+    uint32_t e = b->ids[id_slot(b, id)];
+    return e ? &b->rules[e - 1] : NULL;
+}
+
+/* Points id at rules[k] (adding it, or replacing what it pointed at). */
+static int index_rule(kc_builder *b, size_t k)
+{
+    if ((b->nrules + 1) * 2 > b->cap_ids) {
+        size_t cap = b->cap_ids ? b->cap_ids * 2 : 64;
+        uint32_t *t = kc_mem_calloc(b->ctx, cap, sizeof *t);
+        if (!t)
+            return -1;
+        uint32_t *old = b->ids;
+        size_t oldcap = b->cap_ids;
+        b->ids = t;
+        b->cap_ids = cap;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i])
+                b->ids[id_slot(b, b->rules[old[i] - 1].r.id)] = old[i];
+        kc_mem_free(b->ctx, old);
+    }
+    b->ids[id_slot(b, b->rules[k].r.id)] = (uint32_t)k + 1;
+    return 0;
 }
 
 static void read_rule(src *s, const kc_value *ro)
@@ -878,6 +913,10 @@ static void read_rule(src *s, const kc_value *ro)
     b->rules = items;
     b->rules[b->nrules].r = r;
     b->rules[b->nrules].dead = 0;
+    if (index_rule(b, b->nrules)) {
+        no_memory(s);
+        return;
+    }
     b->nrules++;
 }
 
@@ -994,6 +1033,7 @@ void kc_builder_free(kc_builder *b)
     kc_mem_free(b->ctx, b->verdicts);
     kc_mem_free(b->ctx, b->controls);
     kc_mem_free(b->ctx, b->rules);
+    kc_mem_free(b->ctx, b->ids);
     kc_diag_free(b->diag);
     kc_mem_free(b->ctx, b);
 }

@@ -56,18 +56,26 @@ static int guard_of(const jl_node *n, const jl_node **fact, const kc_value **val
     return 0;
 }
 
-/* The rule's guard: the condition itself, or the first part of a top-level
- * "and" that is one. */
+/* A guard of n: n itself, or the first guard among the parts of an "and"
+ * (and of an "and" inside it: {"and": [{"and": [guard, ...]}, ...]} needs
+ * the guard as much as the flat form does). */
+static int find_guard(const jl_node *n, unsigned depth, const jl_node **fact, const kc_value **vals,
+                      uint32_t *nvals)
+{
+    if (guard_of(n, fact, vals, nvals))
+        return 1;
+    if (n->op != JL_AND || depth > 8)
+        return 0;
+    for (uint32_t i = 0; i < n->nargs; i++)
+        if (find_guard(&n->args[i], depth + 1, fact, vals, nvals))
+            return 1;
+    return 0;
+}
+
 static int rule_guard(const rs_rule *r, const jl_node **fact, const kc_value **vals,
                       uint32_t *nvals)
 {
-    if (guard_of(&r->when, fact, vals, nvals))
-        return 1;
-    if (r->when.op == JL_AND)
-        for (uint32_t i = 0; i < r->when.nargs; i++)
-            if (guard_of(&r->when.args[i], fact, vals, nvals))
-                return 1;
-    return 0;
+    return find_guard(&r->when, 0, fact, vals, nvals);
 }
 
 static int same_value(const kc_value *a, const kc_value *b)

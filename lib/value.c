@@ -683,8 +683,21 @@ size_t kc_format_number(double d, char *buf)
     }
     /* Integers below 2^53 are exact in a double and print digit for digit. */
     if (fabs(d) < 9007199254740992.0 && d == (double)(long long)d) {
-        const int n = snprintf(buf, KC_NUM_BUF, "%lld", (long long)d);
-        return n > 0 ? (size_t)n : 0;
+        /* Digits by hand: scores and counts are small integers, written
+         * for every result, and snprintf is needlessly slow for them. */
+        unsigned long long u = d < 0 ? (unsigned long long)(-(long long)d) : (unsigned long long)d;
+        char tmp[24];
+        size_t k = 0, o = 0;
+        do {
+            tmp[k++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (d < 0)
+            buf[o++] = '-';
+        while (k)
+            buf[o++] = tmp[--k];
+        buf[o] = '\0';
+        return o;
     }
     size_t o = 0;
     if (d < 0) {

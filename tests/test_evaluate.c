@@ -290,7 +290,20 @@ static void json_result_round_trips(void **state)
 }
 
 /* Once grown, evaluating into the same result allocates nothing, explanations
- * included. */
+ * and kc_result_json() included. */
+static void brief_json_names_verdict_score_and_rules(void **state)
+{
+    fixture *f = *state;
+    judge(f, "{\"id\": \"b1\", \"act\": {\"meets\": [\"beauty\"], \"features\": [\"pollen\"]},"
+             " \"request\": {\"asked\": true, \"needs\": [\"food\"]},"
+             " \"receiver\": {\"allergies\": [\"pollen\"]}}");
+    size_t len = 0;
+    const char *json = kc_result_json(f->res, KC_JSON_BRIEF, &len);
+    assert_string_equal(json, "{\"scenario\":\"b1\",\"verdict\":\"harmful\",\"score\":-4,"
+                              "\"fired\":[\"misses\",\"allergen\"]}");
+    assert_int_equal(len, strlen(json));
+}
+
 static void steady_state_evaluation_allocates_nothing(void **state)
 {
     (void)state;
@@ -316,6 +329,12 @@ static void steady_state_evaluation_allocates_nothing(void **state)
             const kc_doc *d = (k & 1) ? d2 : d1;
             assert_int_equal(kc_evaluate(rs, kc_doc_root(d), res, NULL), KC_OK);
             assert_non_null(kc_result_summary(res));
+            assert_non_null(kc_result_json(res, 0, NULL));
+            size_t blen = 0;
+            const char *brief = kc_result_json(res, KC_JSON_BRIEF, &blen);
+            assert_non_null(brief);
+            assert_int_equal(brief[0], '{');
+            assert_int_equal(strlen(brief), blen);
             for (size_t i = 0; i < kc_result_fired_count(res); i++) {
                 kc_finding fd;
                 assert_int_equal(kc_result_fired(res, i, &fd), KC_OK);
@@ -416,6 +435,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(raising_conditions_are_reported_as_problems, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(json_result_round_trips, setup, teardown),
+        cmocka_unit_test_setup_teardown(brief_json_names_verdict_score_and_rules, setup, teardown),
         cmocka_unit_test(steady_state_evaluation_allocates_nothing),
         cmocka_unit_test(allocation_failures_during_evaluation),
         cmocka_unit_test_setup_teardown(null_arguments, setup, teardown),

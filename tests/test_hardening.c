@@ -356,6 +356,9 @@ static void every_public_function_tolerates_null(void **state)
     assert_null(kc_result_trace(res, 0));
     assert_int_equal(kc_result_fired(res, 0, &finding), KC_ENOTFOUND);
     assert_int_equal(kc_result_to_json(res, 0, &json, NULL), KC_ESTATE);
+    assert_null(kc_result_json(NULL, 0, &jlen));
+    assert_null(kc_result_json(res, 0, &jlen)); /* nothing evaluated yet */
+    assert_int_equal(jlen, 0);
     assert_null(json);
     /* Evaluated: the remaining pointer arguments. */
     assert_int_equal(kc_evaluate(rs, kc_doc_root(doc), res, NULL), KC_OK);
