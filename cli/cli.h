@@ -31,8 +31,9 @@ int cmd_explain(const cli_opts *o, int argc, char **argv);
 /* `kindctx check --coverage`: lints the rule set files compose to (coverage.c). */
 int cli_coverage(kc_ctx *ctx, char *const *files, size_t nfiles);
 
-/* Moves "--rules FILE" options out of argv (see rules.c). */
-char **cli_collect_rules(int *argc, char **argv, size_t *nfiles);
+/* Moves "--rules FILE" options out of argv (see rules.c). NULL after printing
+ * the problem, with the exit code in *exit_code. */
+char **cli_collect_rules(const char *cmd, int *argc, char **argv, size_t *nfiles, int *exit_code);
 /* Builds the rule set from files (the bundled set first when there are none,
  * or when the first is an extension); prints problems; returns an exit code. */
 int cli_load_rules(kc_ctx *ctx, char *const *files, size_t nfiles, kc_ruleset **out);

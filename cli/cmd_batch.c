@@ -555,15 +555,10 @@ int cmd_batch(const cli_opts *o, int argc, char **argv)
 {
     (void)o;
     size_t nrules = 0;
-    char **rules = cli_collect_rules(&argc, argv, &nrules);
-    if (!rules) {
-        if (nrules == (size_t)-1) {
-            cli_errorf("batch: --rules needs a file (see kindctx batch --help)");
-            return KC_EXIT_USAGE;
-        }
-        cli_errorf("out of memory");
-        return KC_EXIT_INTERNAL;
-    }
+    int exit_code = KC_EXIT_OK;
+    char **rules = cli_collect_rules("batch", &argc, argv, &nrules, &exit_code);
+    if (!rules)
+        return exit_code;
     batch_args a = {1, 0, 0, 0, NULL};
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0) {

@@ -198,15 +198,10 @@ int cmd_eval(const cli_opts *o, int argc, char **argv)
 {
     (void)o;
     size_t nrules = 0;
-    char **rules = cli_collect_rules(&argc, argv, &nrules);
-    if (!rules) {
-        if (nrules == (size_t)-1) {
-            cli_errorf("eval: --rules needs a file (see kindctx eval --help)");
-            return KC_EXIT_USAGE;
-        }
-        cli_errorf("out of memory");
-        return KC_EXIT_INTERNAL;
-    }
+    int exit_code = KC_EXIT_OK;
+    char **rules = cli_collect_rules("eval", &argc, argv, &nrules, &exit_code);
+    if (!rules)
+        return exit_code;
     int json = 0, pretty = 0, nscen = 0;
     kc_reader reader = KC_READER_DEFAULT;
     for (int i = 1; i < argc; i++) {

@@ -88,11 +88,10 @@ int cmd_examples(const cli_opts *o, int argc, char **argv)
 {
     (void)o;
     size_t nrules = 0;
-    char **rules = cli_collect_rules(&argc, argv, &nrules);
-    if (!rules) {
-        cli_errorf(nrules == (size_t)-1 ? "examples: --rules needs a file" : "out of memory");
-        return nrules == (size_t)-1 ? KC_EXIT_USAGE : KC_EXIT_INTERNAL;
-    }
+    int exit_code = KC_EXIT_OK;
+    char **rules = cli_collect_rules("examples", &argc, argv, &nrules, &exit_code);
+    if (!rules)
+        return exit_code;
     const char *dir = NULL;
     int quiet = 0;
     for (int i = 1; i < argc; i++) {

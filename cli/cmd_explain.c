@@ -586,15 +586,10 @@ int cmd_explain(const cli_opts *o, int argc, char **argv)
 {
     (void)o;
     size_t nrules = 0;
-    char **rules = cli_collect_rules(&argc, argv, &nrules);
-    if (!rules) {
-        if (nrules == (size_t)-1) {
-            cli_errorf("explain: --rules needs a file (see kindctx explain --help)");
-            return KC_EXIT_USAGE;
-        }
-        cli_errorf("out of memory");
-        return KC_EXIT_INTERNAL;
-    }
+    int exit_code = KC_EXIT_OK;
+    char **rules = cli_collect_rules("explain", &argc, argv, &nrules, &exit_code);
+    if (!rules)
+        return exit_code;
     int list = 0, nids = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

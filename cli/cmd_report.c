@@ -563,15 +563,10 @@ int cmd_report(const cli_opts *o, int argc, char **argv)
 {
     (void)o;
     size_t nrules = 0;
-    char **rules = cli_collect_rules(&argc, argv, &nrules);
-    if (!rules) {
-        if (nrules == (size_t)-1) {
-            cli_errorf("report: --rules needs a file (see kindctx report --help)");
-            return KC_EXIT_USAGE;
-        }
-        cli_errorf("out of memory");
-        return KC_EXIT_INTERNAL;
-    }
+    int exit_code = KC_EXIT_OK;
+    char **rules = cli_collect_rules("report", &argc, argv, &nrules, &exit_code);
+    if (!rules)
+        return exit_code;
     const char *output = "report.html";
     int nscen = 0;
     for (int i = 1; i < argc; i++) {

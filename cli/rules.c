@@ -61,14 +61,17 @@ int cli_load_rules(kc_ctx *ctx, char *const *files, size_t nfiles, kc_ruleset **
     return rc;
 }
 
-char **cli_collect_rules(int *argc, char **argv, size_t *nfiles)
+char **cli_collect_rules(const char *cmd, int *argc, char **argv, size_t *nfiles, int *exit_code)
 {
     /* Moves every "--rules FILE" out of argv, in order, into a new array
-     * (free() it); the remaining arguments close up. NULL on a --rules with
-     * no file (then *nfiles is (size_t)-1) or no memory. */
+     * (free() it); the remaining arguments close up. On a --rules with no
+     * file, or no memory, it says so (naming cmd), sets *exit_code and
+     * returns NULL, so every command reports these the same way. */
+    *nfiles = 0;
     char **files = malloc(sizeof *files * (size_t)(*argc + 1));
     if (!files) {
-        *nfiles = 0;
+        cli_errorf("out of memory");
+        *exit_code = KC_EXIT_INTERNAL;
         return NULL;
     }
     int w = 1;
@@ -77,7 +80,8 @@ char **cli_collect_rules(int *argc, char **argv, size_t *nfiles)
         if (strcmp(argv[i], "--rules") == 0 || strcmp(argv[i], "-r") == 0) {
             if (i + 1 >= *argc) {
                 free(files);
-                *nfiles = (size_t)-1;
+                cli_errorf("%s: --rules needs a file (see kindctx %s --help)", cmd, cmd);
+                *exit_code = KC_EXIT_USAGE;
                 return NULL;
             }
             files[n++] = argv[++i];

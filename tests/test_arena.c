@@ -7,31 +7,7 @@
 
 #include "arena.h"
 
-typedef struct fixture {
-    kc_test_alloc t;
-    kc_ctx *ctx;
-    size_t base; /* blocks the context itself holds */
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = test_calloc(1, sizeof *f);
-    const kc_allocator a = kc_test_allocator(&f->t);
-    if (kc_ctx_create(&f->ctx, &a) != KC_OK)
-        return -1;
-    f->base = f->t.live;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    kc_ctx_free(f->ctx);
-    const size_t live = f->t.live;
-    test_free(f);
-    return live == 0 ? 0 : -1;
-}
+typedef kc_test_ctx fixture;
 
 static void allocations_are_aligned(void **state)
 {
@@ -168,17 +144,18 @@ static void strndup_copies_and_terminates(void **state)
     kc_arena_free(&a); /* twice is harmless */
 }
 
+#define T(name) cmocka_unit_test_setup_teardown(name, kc_test_ctx_setup, kc_test_ctx_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(allocations_are_aligned, setup, teardown),
-        cmocka_unit_test_setup_teardown(arena_grows_past_its_first_chunk, setup, teardown),
-        cmocka_unit_test_setup_teardown(reset_keeps_one_chunk_for_the_next_run, setup, teardown),
-        cmocka_unit_test_setup_teardown(rewind_returns_to_the_mark, setup, teardown),
-        cmocka_unit_test_setup_teardown(limit_is_reported_as_elimit, setup, teardown),
-        cmocka_unit_test_setup_teardown(failing_allocator_is_reported_as_enomem, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(strndup_copies_and_terminates, setup, teardown),
+        T(allocations_are_aligned),
+        T(arena_grows_past_its_first_chunk),
+        T(reset_keeps_one_chunk_for_the_next_run),
+        T(rewind_returns_to_the_mark),
+        T(limit_is_reported_as_elimit),
+        T(failing_allocator_is_reported_as_enomem),
+        T(strndup_copies_and_terminates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,31 +12,7 @@
 #include "json_read.h"
 #include "json_write.h"
 
-typedef struct fixture {
-    kc_test_alloc t;
-    kc_ctx *ctx;
-    size_t base; /* blocks the context itself holds */
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = test_calloc(1, sizeof *f);
-    const kc_allocator a = kc_test_allocator(&f->t);
-    if (kc_ctx_create(&f->ctx, &a) != KC_OK)
-        return -1;
-    f->base = f->t.live;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    kc_ctx_free(f->ctx);
-    const size_t live = f->t.live;
-    test_free(f);
-    return live == 0 ? 0 : -1;
-}
+typedef kc_test_ctx fixture;
 
 static const kc_json_read_opts default_opts = {(size_t)1 << 20, 64, 200000, 1};
 
@@ -606,7 +582,7 @@ static void pointer_tokens_are_escaped_and_cut_safely(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, kc_test_ctx_setup, kc_test_ctx_teardown)
     const struct CMUnitTest tests[] = {
         T(malformed_inputs_are_rejected_with_positions),
         T(error_paths_name_the_offending_node),

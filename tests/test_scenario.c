@@ -14,31 +14,7 @@
 
 #include "diag.h"
 
-typedef struct fixture {
-    kc_test_alloc t;
-    kc_ctx *ctx;
-    size_t base; /* blocks the context itself holds */
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = test_calloc(1, sizeof *f);
-    const kc_allocator a = kc_test_allocator(&f->t);
-    if (kc_ctx_create(&f->ctx, &a) != KC_OK)
-        return -1;
-    f->base = f->t.live;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    kc_ctx_free(f->ctx);
-    const size_t live = f->t.live;
-    test_free(f);
-    return live == 0 ? 0 : -1;
-}
+typedef kc_test_ctx fixture;
 
 /* ---- helpers ---- */
 
@@ -520,7 +496,7 @@ static void allocation_failures_return_enomem(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, kc_test_ctx_setup, kc_test_ctx_teardown)
     const struct CMUnitTest tests[] = {
         T(bundled_examples_load_and_check_clean),
         T(error_cases_fail_where_expected),

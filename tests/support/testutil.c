@@ -64,6 +64,28 @@ kc_allocator kc_test_allocator(kc_test_alloc *t)
     return a;
 }
 
+int kc_test_ctx_setup(void **state)
+{
+    kc_test_ctx *f = test_calloc(1, sizeof *f);
+    const kc_allocator a = kc_test_allocator(&f->t);
+    if (kc_ctx_create(&f->ctx, &a) != KC_OK) {
+        test_free(f);
+        return -1;
+    }
+    f->base = f->t.live;
+    *state = f;
+    return 0;
+}
+
+int kc_test_ctx_teardown(void **state)
+{
+    kc_test_ctx *f = *state;
+    kc_ctx_free(f->ctx);
+    const size_t live = f->t.live;
+    test_free(f);
+    return live == 0 ? 0 : -1;
+}
+
 char *kc_test_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

@@ -24,6 +24,19 @@ typedef struct kc_test_alloc {
 /* An allocator routed to the counters in *t (all zeroed by the caller). */
 kc_allocator kc_test_allocator(kc_test_alloc *t);
 
+/* The fixture most module tests share: a context on a counting allocator.
+ * Use with cmocka_unit_test_setup_teardown(test, kc_test_ctx_setup,
+ * kc_test_ctx_teardown); the teardown fails the test if any block is still
+ * allocated once the context is freed. */
+typedef struct kc_test_ctx {
+    kc_test_alloc t;
+    kc_ctx *ctx;
+    size_t base; /* blocks the context itself holds */
+} kc_test_ctx;
+
+int kc_test_ctx_setup(void **state);
+int kc_test_ctx_teardown(void **state);
+
 /* Reads a whole file into a malloc'd buffer (NUL added); aborts the test on error. */
 char *kc_test_read_file(const char *path, size_t *len);
 /* Path of a file under tests/data (KC_TEST_DATA); static buffer, test-only. */
