@@ -25,8 +25,7 @@ typedef struct bridge {
     const kc_ctx *ctx;
     kc_error *err;
     size_t max_depth, max_nodes, nodes;
-    char path[KC_ERROR_PATH_MAX]; /* JSON Pointer of the node being converted */
-    size_t path_len;
+    kc_jptr path; /* JSON Pointer of the node being converted */
 } bridge;
 
 #if defined(__GNUC__)
@@ -39,7 +38,7 @@ static kc_status fail(bridge *b, kc_status st, const char *fmt, ...)
         va_start(ap, fmt);
         kc_error_vset(b->err, st, fmt, ap);
         va_end(ap);
-        kc_error_set_path(b->err, b->path);
+        kc_error_set_path(b->err, b->path.text);
     }
     return st;
 }
@@ -49,26 +48,6 @@ static kc_status fail_alloc(bridge *b)
     if (b->arena->error == KC_ELIMIT)
         return fail(b, KC_ELIMIT, "the document needs more memory than the arena limit");
     return fail(b, KC_ENOMEM, "out of memory while copying a cJSON tree");
-}
-
-static size_t path_push(bridge *b, const char *tok, size_t len)
-{
-    const size_t saved = b->path_len;
-    b->path_len = kc_json_pointer_push(b->path, sizeof b->path, b->path_len, tok, len);
-    return saved;
-}
-
-static size_t path_push_index(bridge *b, size_t i)
-{
-    char idx[24];
-    const int n = snprintf(idx, sizeof idx, "%zu", i);
-    return path_push(b, idx, n > 0 ? (size_t)n : 0);
-}
-
-static void path_pop(bridge *b, size_t saved)
-{
-    b->path_len = saved;
-    b->path[saved] = '\0';
 }
 
 /* Copies a string (a value or a key) into the arena after checking that a
@@ -116,11 +95,11 @@ static kc_status convert_members(bridge *b, const cJSON *first, kc_member *m, si
         m[i].key = key;
         m[i].klen = klen;
         m[i].khash = kc_hash(key, klen);
-        const size_t saved = path_push(b, key, klen);
+        const size_t saved = kc_jptr_push(&b->path, key, klen);
         st = convert(b, c, &m[i].val, depth);
         if (st != KC_OK)
             return st;
-        path_pop(b, saved);
+        kc_jptr_pop(&b->path, saved);
     }
     return KC_OK;
 }
@@ -133,7 +112,7 @@ static kc_status check_duplicates(bridge *b, const kc_member *m, size_t n)
         return fail(b, KC_ENOMEM, "out of memory while copying a cJSON tree");
     if (dup == 0)
         return KC_OK;
-    path_push(b, m[second].key, m[second].klen);
+    kc_jptr_push(&b->path, m[second].key, m[second].klen);
     return fail(b, KC_EDUPKEY,
                 "duplicate key \"%.60s\" (members %zu and %zu of the object; cJSON keeps both)",
                 m[second].key, first, second);
@@ -173,11 +152,11 @@ static kc_status convert_container(bridge *b, const cJSON *item, kc_value *dst, 
         return fail_alloc(b);
     size_t i = 0;
     for (const cJSON *c = item->child; c; c = c->next, i++) {
-        const size_t saved = path_push_index(b, i);
+        const size_t saved = kc_jptr_push_index(&b->path, i);
         const kc_status st = convert(b, c, &items[i], depth);
         if (st != KC_OK)
             return st;
-        path_pop(b, saved);
+        kc_jptr_pop(&b->path, saved);
     }
     *dst = kc_v_arr(items, (uint32_t)n);
     return KC_OK;

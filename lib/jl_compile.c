@@ -119,44 +119,9 @@ typedef struct jl_cc {
     kc_arena *arena;
     const kc_doc *doc;
     kc_error *err;
-    char path[KC_ERROR_PATH_MAX];
-    size_t plen;
+    kc_jptr path; /* JSON Pointer of the node being compiled */
     size_t depth, max_depth;
 } jl_cc;
-
-/* Appends a JSON Pointer segment (RFC 6901: ~ -> ~0, / -> ~1); keeps the
- * previous length in *saved for pop. Long paths are cut, never overflowed. */
-static void path_push_key(jl_cc *cc, const char *key, size_t len, size_t *saved)
-{
-    *saved = cc->plen;
-    char *p = cc->path;
-    size_t cap = sizeof cc->path - 1;
-    if (cc->plen < cap)
-        p[cc->plen++] = '/';
-    for (size_t i = 0; i < len && cc->plen < cap; i++) {
-        char c = key[i];
-        if ((c == '~' || c == '/') && cc->plen + 1 < cap) {
-            p[cc->plen++] = '~';
-            p[cc->plen++] = c == '~' ? '0' : '1';
-        } else if (c != '~' && c != '/') {
-            p[cc->plen++] = c;
-        }
-    }
-    p[cc->plen] = '\0';
-}
-
-static void path_push_index(jl_cc *cc, size_t i, size_t *saved)
-{
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%zu", i);
-    path_push_key(cc, tmp, (size_t)n, saved);
-}
-
-static void path_pop(jl_cc *cc, size_t saved)
-{
-    cc->plen = saved;
-    cc->path[saved] = '\0';
-}
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
@@ -170,7 +135,7 @@ fail_at(jl_cc *cc, const kc_value *v, kc_status st, const char *fmt, ...)
     va_start(ap, fmt);
     kc_error_vset(cc->err, st, fmt, ap);
     va_end(ap);
-    kc_error_set_path(cc->err, cc->path[0] ? cc->path : "/");
+    kc_error_set_path(cc->err, cc->path.len ? cc->path.text : "/");
     const kc_pos *pos = kc_doc_pos(cc->doc, v);
     if (pos)
         kc_error_set_pos(cc->err, pos->line, pos->col, pos->offset);
@@ -376,11 +341,11 @@ static kc_status compile_list(jl_cc *cc, const kc_value *items, size_t count, jl
         return no_memory(cc);
     for (size_t i = 0; i < count; i++) {
         size_t saved;
-        path_push_index(cc, i, &saved);
+        saved = kc_jptr_push_index(&cc->path, i);
         kc_status st = compile_expr(cc, &items[i], &args[i]);
         if (st)
             return st;
-        path_pop(cc, saved);
+        kc_jptr_pop(&cc->path, saved);
     }
     n->args = args;
     return KC_OK;
@@ -459,7 +424,7 @@ static kc_status compile_var(jl_cc *cc, const kc_value *args, jl_node *n)
     jl_node *kids = nargs ? kc_arena_array(cc->arena, nargs, sizeof *kids) : NULL;
     if (nargs && !kids)
         return no_memory(cc);
-    size_t k = 0, saved;
+    size_t k = 0, saved = 0;
     if (static_path) {
         kc_status st = compile_dotted(cc, p, n);
         if (st)
@@ -467,20 +432,20 @@ static kc_status compile_var(jl_cc *cc, const kc_value *args, jl_node *n)
     } else {
         n->flags |= JL_F_DYNPATH;
         if (args->type == KC_TYPE_ARRAY)
-            path_push_index(cc, 0, &saved);
+            saved = kc_jptr_push_index(&cc->path, 0);
         kc_status st = compile_expr(cc, p, &kids[k++]);
         if (st)
             return st;
         if (args->type == KC_TYPE_ARRAY)
-            path_pop(cc, saved);
+            kc_jptr_pop(&cc->path, saved);
     }
     if (dflt) {
         n->flags |= JL_F_DEFAULT;
-        path_push_index(cc, 1, &saved);
+        saved = kc_jptr_push_index(&cc->path, 1);
         kc_status st = compile_expr(cc, dflt, &kids[k++]);
         if (st)
             return st;
-        path_pop(cc, saved);
+        kc_jptr_pop(&cc->path, saved);
     }
     n->nargs = (uint32_t)nargs;
     n->args = kids;
@@ -538,7 +503,7 @@ static kc_status compile_operation(jl_cc *cc, const kc_value *v, jl_node *n)
                        m->key);
     }
 
-    path_push_key(cc, m->key, m->klen, &saved);
+    saved = kc_jptr_push(&cc->path, m->key, m->klen);
     kc_status st = KC_OK;
     if (custom) {
         n->op = JL_CUSTOM;
@@ -557,14 +522,14 @@ static kc_status compile_operation(jl_cc *cc, const kc_value *v, jl_node *n)
             if (!st)
                 st = compile_list(cc, args, 1, n);
         }
-        path_pop(cc, saved);
+        kc_jptr_pop(&cc->path, saved);
         return st;
     }
 
     n->op = b->op;
     if (b->op == PRESERVE_OP) {
         st = make_const(cc, args, n);
-        path_pop(cc, saved);
+        kc_jptr_pop(&cc->path, saved);
         return st;
     }
     if (b->op == JL_VAR) {
@@ -572,12 +537,12 @@ static kc_status compile_operation(jl_cc *cc, const kc_value *v, jl_node *n)
             st = check_count(cc, v, b->name, args->n, b->min_args, b->max_args);
         if (!st)
             st = compile_var(cc, args, n);
-        path_pop(cc, saved);
+        kc_jptr_pop(&cc->path, saved);
         return st;
     }
     if (b->op == JL_VAL || b->op == JL_EXISTS) {
         st = compile_val(cc, args, n);
-        path_pop(cc, saved);
+        kc_jptr_pop(&cc->path, saved);
         return st;
     }
 
@@ -602,7 +567,7 @@ static kc_status compile_operation(jl_cc *cc, const kc_value *v, jl_node *n)
         if (!st)
             st = compile_list(cc, args, 1, n);
     }
-    path_pop(cc, saved);
+    kc_jptr_pop(&cc->path, saved);
     return st;
 }
 
@@ -662,10 +627,7 @@ kc_status kc_jl_compile(const kc_ctx *ctx, kc_arena *arena, const kc_value *expr
     cc.doc = doc;
     cc.err = err;
     cc.max_depth = kc_ctx_limit(ctx, KC_LIMIT_DEPTH);
-    if (path_prefix) {
-        kc_strlcpy_utf8(cc.path, path_prefix, sizeof cc.path);
-        cc.plen = strlen(cc.path);
-    }
+    kc_jptr_init(&cc.path, path_prefix);
     return compile_expr(&cc, expr, out);
 }
 

@@ -164,6 +164,34 @@ size_t kc_json_pointer_push(char *buf, size_t size, size_t len, const char *tok,
     return o;
 }
 
+void kc_jptr_init(kc_jptr *p, const char *prefix)
+{
+    p->text[0] = '\0';
+    if (prefix)
+        kc_strlcpy_utf8(p->text, prefix, sizeof p->text);
+    p->len = strlen(p->text);
+}
+
+size_t kc_jptr_push(kc_jptr *p, const char *tok, size_t len)
+{
+    const size_t saved = p->len;
+    p->len = kc_json_pointer_push(p->text, sizeof p->text, p->len, tok, len);
+    return saved;
+}
+
+size_t kc_jptr_push_index(kc_jptr *p, size_t i)
+{
+    char idx[24];
+    const int n = snprintf(idx, sizeof idx, "%zu", i);
+    return kc_jptr_push(p, idx, n > 0 ? (size_t)n : 0);
+}
+
+void kc_jptr_pop(kc_jptr *p, size_t saved)
+{
+    p->len = saved;
+    p->text[saved] = '\0';
+}
+
 /* ------------------------------------------------------------------------ */
 /* The reader                                                               */
 /* ------------------------------------------------------------------------ */

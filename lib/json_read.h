@@ -68,4 +68,21 @@ kc_status kc_json_check_text(const char *s, size_t len, size_t *bad);
  * boundary. Returns the new length. */
 size_t kc_json_pointer_push(char *buf, size_t size, size_t len, const char *tok, size_t toklen);
 
+/* The JSON Pointer of the node a walk over a document is at, kept for the
+ * path of its problems: push a step on the way down, pop it on the way back
+ * with what the push returned. Long paths are cut, never overflowed. */
+typedef struct kc_jptr {
+    size_t len;
+    char text[KC_ERROR_PATH_MAX];
+} kc_jptr;
+
+/* Starts at prefix (a JSON Pointer, cut to fit), or at "" when NULL. */
+void kc_jptr_init(kc_jptr *p, const char *prefix);
+/* Appends the step tok[0..len) (escaped); returns the length to pop back to. */
+size_t kc_jptr_push(kc_jptr *p, const char *tok, size_t len);
+/* Appends an array index step. */
+size_t kc_jptr_push_index(kc_jptr *p, size_t i);
+/* Returns to the length a push returned. */
+void kc_jptr_pop(kc_jptr *p, size_t saved);
+
 #endif

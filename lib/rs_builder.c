@@ -69,7 +69,7 @@ typedef struct src {
     kc_builder *b;
     const kc_doc *doc;
     const char *name; /* in the arena */
-    char path[KC_ERROR_PATH_MAX];
+    kc_jptr path; /* JSON Pointer of the node being read */
     int failed_alloc;
 } src;
 
@@ -87,7 +87,7 @@ problem(src *s, kc_status st, const kc_value *at, int at_key, const char *fmt, .
     va_start(ap, fmt);
     kc_error_vset(&e, st, fmt, ap);
     va_end(ap);
-    kc_error_set_path(&e, s->path[0] ? s->path : "/");
+    kc_error_set_path(&e, s->path.len ? s->path.text : "/");
     const kc_pos *pos = kc_doc_pos(s->doc, at);
     if (pos && at_key && pos->key_line)
         kc_error_set_pos(&e, pos->key_line, pos->key_col, pos->key_offset);
@@ -102,24 +102,10 @@ static void no_memory(src *s)
     s->failed_alloc = 1;
 }
 
-/* JSON Pointer push/pop for the path of problems. */
+/* Steps of the path that are names in this file (C strings). */
 static size_t path_push(src *s, const char *seg)
 {
-    size_t saved = strlen(s->path);
-    kc_json_pointer_push(s->path, sizeof s->path, saved, seg, strlen(seg));
-    return saved;
-}
-
-static size_t path_push_index(src *s, size_t i)
-{
-    char tmp[24];
-    snprintf(tmp, sizeof tmp, "%zu", i);
-    return path_push(s, tmp);
-}
-
-static void path_pop(src *s, size_t saved)
-{
-    s->path[saved] = '\0';
+    return kc_jptr_push(&s->path, seg, strlen(seg));
 }
 
 static const char *type_name(const kc_value *v)
@@ -247,7 +233,7 @@ static int check_keys(src *s, const kc_value *obj, const key_spec *specs, size_t
                     type_words(spec->flags), type_name(v));
             bad++;
         }
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
     }
     for (size_t k = 0; k < nspecs; k++) {
         if (!(specs[k].flags & REQUIRED))
@@ -329,7 +315,7 @@ static void read_dimensions(src *s, const kc_value *arr)
     kc_builder *b = s->b;
     for (size_t i = 0; i < kc_value_count(arr) && !s->failed_alloc; i++) {
         const kc_value *d = kc_value_at(arr, i);
-        size_t saved = path_push_index(s, i);
+        size_t saved = kc_jptr_push_index(&s->path, i);
         if (kc_value_type(d) != KC_TYPE_OBJECT) {
             problem(s, KC_ESCHEMA, d, 0, "a dimension must be an object {\"id\", \"label\"}, found %s",
                     type_name(d));
@@ -362,7 +348,7 @@ static void read_dimensions(src *s, const kc_value *arr)
                 }
             }
         }
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
     }
 }
 
@@ -372,7 +358,7 @@ static void read_verdicts(src *s, const kc_value *arr)
     kc_builder *b = s->b;
     for (size_t i = 0; i < kc_value_count(arr) && !s->failed_alloc; i++) {
         const kc_value *d = kc_value_at(arr, i);
-        size_t saved = path_push_index(s, i);
+        size_t saved = kc_jptr_push_index(&s->path, i);
         if (kc_value_type(d) != KC_TYPE_OBJECT) {
             problem(s, KC_ESCHEMA, d, 0, "a verdict must be an object {\"id\", \"label\"}, found %s",
                     type_name(d));
@@ -408,7 +394,7 @@ static void read_verdicts(src *s, const kc_value *arr)
                 }
             }
         }
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
     }
 }
 
@@ -465,7 +451,7 @@ static void read_policy(src *s, const kc_value *pol)
     }
     for (size_t i = 0; i < n && nb; i++) {
         const kc_value *band = kc_value_at(bands, i);
-        size_t s2 = path_push_index(s, i);
+        size_t s2 = kc_jptr_push_index(&s->path, i);
         if (kc_value_type(band) != KC_TYPE_OBJECT) {
             problem(s, KC_ESCHEMA, band, 0, "a band must be an object {\"verdict\", \"min\"}, found %s",
                     type_name(band));
@@ -498,9 +484,9 @@ static void read_policy(src *s, const kc_value *pol)
                 bad = 1;
             }
         }
-        path_pop(s, s2);
+        kc_jptr_pop(&s->path, s2);
     }
-    path_pop(s, saved);
+    kc_jptr_pop(&s->path, saved);
     if (!bad) {
         b->bands = nb;
         b->nbands = n;
@@ -525,7 +511,7 @@ static int control_path(src *s, const kc_value *v, const char *key, const jl_seg
                 "\"%s\" of a control must be a dotted path such as \"process.joint_decision\", "
                 "found \"%s\"",
                 key, text);
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
         return -1;
     }
     return 0;
@@ -542,15 +528,15 @@ static void read_controls(src *s, const kc_value *arr)
     kc_builder *b = s->b;
     for (size_t i = 0; i < kc_value_count(arr) && !s->failed_alloc; i++) {
         const kc_value *c = kc_value_at(arr, i);
-        size_t saved = path_push_index(s, i);
+        size_t saved = kc_jptr_push_index(&s->path, i);
         if (kc_value_type(c) != KC_TYPE_OBJECT) {
             problem(s, KC_ESCHEMA, c, 0, "a control must be an object {\"fact\", \"label\", ...}, found %s",
                     type_name(c));
-            path_pop(s, saved);
+            kc_jptr_pop(&s->path, saved);
             continue;
         }
         if (check_keys(s, c, specs, 6, "a control")) {
-            path_pop(s, saved);
+            kc_jptr_pop(&s->path, saved);
             continue;
         }
         rs_control nc;
@@ -574,7 +560,7 @@ static void read_controls(src *s, const kc_value *arr)
             size_t s2 = path_push(s, "when");
             kc_error e;
             kc_error_init(&e, s->name);
-            kc_status st = kc_jl_compile(b->ctx, &b->arena, when, s->doc, s->path, &nc.when, &e);
+            kc_status st = kc_jl_compile(b->ctx, &b->arena, when, s->doc, s->path.text, &nc.when, &e);
             if (st == KC_ENOMEM) {
                 no_memory(s);
                 bad = 1;
@@ -584,7 +570,7 @@ static void read_controls(src *s, const kc_value *arr)
                 bad = 1;
             }
             nc.has_when = 1;
-            path_pop(s, s2);
+            kc_jptr_pop(&s->path, s2);
         }
         if (!bad) {
             nc.fact = arena_str(s, kc_value_get(c, "fact", 4));
@@ -617,7 +603,7 @@ static void read_controls(src *s, const kc_value *arr)
                 }
             }
         }
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
     }
 }
 
@@ -638,7 +624,7 @@ static int read_template(src *s, const kc_value *v, kc_tmpl *out, const char *ke
         kc_error e;
         kc_error_init(&e, s->name);
         kc_error_set(&e, KC_ESCHEMA, "\"%s\" of rule \"%s\": %s", key, rule_id, why ? why : "bad template");
-        kc_error_set_path(&e, s->path);
+        kc_error_set_path(&e, s->path.text);
         const kc_pos *pos = kc_doc_pos(s->doc, v);
         if (pos) {
             /* Column of the "{{" inside the string: the opening quote, then
@@ -680,16 +666,16 @@ static int read_readers(src *s, const kc_value *readers, rs_rule *r, const char 
                 s2 = path_push(s, "because");
                 if (read_template(s, bec, &r->because_for[k], "because", id))
                     bad++;
-                path_pop(s, s2);
+                kc_jptr_pop(&s->path, s2);
             }
             if (adv) {
                 s2 = path_push(s, "advice");
                 if (read_template(s, adv, &r->advice_for[k], "advice", id))
                     bad++;
-                path_pop(s, s2);
+                kc_jptr_pop(&s->path, s2);
             }
         }
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
     }
     return bad;
 }
@@ -781,7 +767,7 @@ static void read_rule(src *s, const kc_value *ro)
                 problem(s, KC_ESCHEMA, dimv, 0,
                         "\"dimension\" of %s names \"%s\", which is not declared (declared: %s)",
                         what, dim, n ? list : "none");
-            path_pop(s, saved);
+            kc_jptr_pop(&s->path, saved);
             bad++;
         } else {
             r.dim = (uint32_t)k;
@@ -794,7 +780,7 @@ static void read_rule(src *s, const kc_value *ro)
             size_t saved = path_push(s, "weight");
             problem(s, KC_ESCHEMA, wv, 0, "\"weight\" of %s must be between -100 and 100, found %g",
                     what, r.weight);
-            path_pop(s, saved);
+            kc_jptr_pop(&s->path, saved);
             bad++;
         }
     }
@@ -806,14 +792,14 @@ static void read_rule(src *s, const kc_value *ro)
         r.veto = verdict_ref(s, vetov, w2);
         if (r.veto < 0)
             bad++;
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
     }
     const kc_value *tags = get_typed(ro, "tags", KC_TYPE_ARRAY);
     for (size_t i = 0; tags && i < kc_value_count(tags); i++)
         if (kc_value_type(kc_value_at(tags, i)) != KC_TYPE_STRING) {
             size_t saved = path_push(s, "tags");
             problem(s, KC_ESCHEMA, kc_value_at(tags, i), 0, "\"tags\" of %s must be strings", what);
-            path_pop(s, saved);
+            kc_jptr_pop(&s->path, saved);
             bad++;
             break;
         }
@@ -824,7 +810,7 @@ static void read_rule(src *s, const kc_value *ro)
         size_t saved = path_push(s, "when");
         kc_error e;
         kc_error_init(&e, s->name);
-        kc_status st = kc_jl_compile(b->ctx, &b->arena, when, s->doc, s->path, &r.when, &e);
+        kc_status st = kc_jl_compile(b->ctx, &b->arena, when, s->doc, s->path.text, &r.when, &e);
         if (st == KC_ENOMEM) {
             no_memory(s);
             bad++;
@@ -841,27 +827,27 @@ static void read_rule(src *s, const kc_value *ro)
             no_memory(s);
             bad++;
         }
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
     }
     const kc_value *bec = get_typed(ro, "because", KC_TYPE_STRING);
     if (bec) {
         size_t saved = path_push(s, "because");
         if (read_template(s, bec, &r.because, "because", id))
             bad++;
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
     }
     const kc_value *adv = get_typed(ro, "advice", KC_TYPE_STRING);
     if (adv) {
         size_t saved = path_push(s, "advice");
         if (read_template(s, adv, &r.advice, "advice", id))
             bad++;
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
     }
     const kc_value *readers = get_typed(ro, "readers", KC_TYPE_OBJECT);
     if (readers) {
         size_t saved = path_push(s, "readers");
         bad += read_readers(s, readers, &r, what, id);
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
     }
     if (bad || !idv)
         return;
@@ -924,12 +910,12 @@ static void read_rules(src *s, const kc_value *arr)
 {
     for (size_t i = 0; i < kc_value_count(arr) && !s->failed_alloc; i++) {
         const kc_value *ro = kc_value_at(arr, i);
-        size_t saved = path_push_index(s, i);
+        size_t saved = kc_jptr_push_index(&s->path, i);
         if (kc_value_type(ro) != KC_TYPE_OBJECT)
             problem(s, KC_ESCHEMA, ro, 0, "a rule must be an object, found %s", type_name(ro));
         else
             read_rule(s, ro);
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
     }
 }
 
@@ -956,7 +942,7 @@ static void read_source(src *s, const kc_value *root)
                 strncmp(kc_value_string(tag, NULL), "scenario/", 9) == 0
                     ? " (this looks like a scenario: pass it as a scenario, not with --rules)"
                     : "");
-        path_pop(s, saved);
+        kc_jptr_pop(&s->path, saved);
     }
     const kc_value *name = get_typed(root, "name", KC_TYPE_STRING);
     const kc_value *version = get_typed(root, "version", KC_TYPE_STRING);
@@ -988,7 +974,7 @@ static void read_source(src *s, const kc_value *root)
         if (sec_ && !s->failed_alloc) {                            \
             size_t saved_ = path_push(s, key);                     \
             fn(s, sec_);                                           \
-            path_pop(s, saved_);                                   \
+            kc_jptr_pop(&s->path, saved_);                                   \
         }                                                          \
     } while (0)
     SECTION("dimensions", KC_TYPE_ARRAY, read_dimensions);

@@ -254,8 +254,7 @@ typedef struct checker {
     kc_status status; /* status of the first problem, KC_OK while there is none */
     int nomem;        /* ran out of memory: the checks stopped */
     int stop;
-    char ptr[KC_ERROR_PATH_MAX]; /* JSON Pointer of the node being checked */
-    size_t ptr_len;
+    kc_jptr ptr; /* JSON Pointer of the node being checked */
 } checker;
 
 /* Records a problem at value v, or at its member key when at_key is set. */
@@ -272,7 +271,7 @@ static void report(checker *ck, const kc_value *v, int at_key, const char *fmt, 
     va_start(ap, fmt);
     kc_error_vset(&e, KC_ESCHEMA, fmt, ap);
     va_end(ap);
-    kc_error_set_path(&e, ck->ptr);
+    kc_error_set_path(&e, ck->ptr.text);
     const kc_pos *p = kc_doc_pos(ck->doc, v);
     if (p && at_key && p->key_line)
         kc_error_set_pos(&e, p->key_line, p->key_col, p->key_offset);
@@ -287,26 +286,6 @@ static void report(checker *ck, const kc_value *v, int at_key, const char *fmt, 
         ck->stop = 1;
     else if (kc_diag_add(ck->diag, &e) != 0)
         ck->nomem = ck->stop = 1;
-}
-
-static size_t ptr_push(checker *ck, const char *tok, size_t len)
-{
-    const size_t saved = ck->ptr_len;
-    ck->ptr_len = kc_json_pointer_push(ck->ptr, sizeof ck->ptr, ck->ptr_len, tok, len);
-    return saved;
-}
-
-static size_t ptr_push_index(checker *ck, size_t i)
-{
-    char idx[24];
-    const int n = snprintf(idx, sizeof idx, "%zu", i);
-    return ptr_push(ck, idx, n > 0 ? (size_t)n : 0);
-}
-
-static void ptr_pop(checker *ck, size_t saved)
-{
-    ck->ptr_len = saved;
-    ck->ptr[saved] = '\0';
 }
 
 /* s[0..len) in double quotes for a message: quotes, backslashes and control
@@ -561,7 +540,7 @@ static void check_list(checker *ck, const field *f, const kc_value *v)
     }
     for (size_t i = 0; i < v->n && !ck->stop; i++) {
         const kc_value *it = &v->u.items[i];
-        const size_t saved = ptr_push_index(ck, i);
+        const size_t saved = kc_jptr_push_index(&ck->ptr, i);
         snprintf(name, sizeof name, "%s[%zu]", f->path, i);
         if (i == second)
             report(ck, it, 0, "%s repeats %s (already item %zu); list each item once", name,
@@ -572,7 +551,7 @@ static void check_list(checker *ck, const field *f, const kc_value *v)
                    name);
         else
             check_string(ck, name, it, f->allowed, f->checks & (C_TOKEN | C_DOTTED));
-        ptr_pop(ck, saved);
+        kc_jptr_pop(&ck->ptr, saved);
     }
 }
 
@@ -647,13 +626,13 @@ static void check_members(checker *ck, const kc_value *obj, const char *section,
     const size_t slen = strlen(section);
     for (uint32_t i = 0; i < obj->n && !ck->stop; i++) {
         const kc_member *m = &obj->u.members[i];
-        const size_t saved = ptr_push(ck, m->key, m->klen);
+        const size_t saved = kc_jptr_push(&ck->ptr, m->key, m->klen);
         const field *f = find_field(section, slen, m->key, m->klen);
         if (f)
             check_field(ck, f, obj, &m->val);
         else
             check_unknown_key(ck, section, m);
-        ptr_pop(ck, saved);
+        kc_jptr_pop(&ck->ptr, saved);
     }
 }
 
