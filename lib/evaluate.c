@@ -284,7 +284,11 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
         const rs_group *grp = &rs->groups[g];
         size_t mark = res->st.nmissing;
         kc_value v;
-        s = kc_jl_eval(&res->st, grp->fact, &root, &v);
+        const kc_value *fv = kc_jl_fact(&res->st, grp->fact, &root);
+        if (fv)
+            v = *fv;
+        else
+            s = kc_jl_eval(&res->st, grp->fact, &root, &v);
         /* This read belongs to no rule; each rule reads it again. */
         res->st.nmissing = mark;
         if (s == KC_ETHROWN) {

@@ -72,12 +72,19 @@ typedef struct jl_seg {
 #define JL_F_DYNPATH 0x02u /* var/val/exists path computed at run time from args */
 #define JL_F_DEFAULT 0x04u /* var has a default: the last arg */
 
+/* aux marks (operators other than JL_CUSTOM). */
+#define JL_AUX_LEAF 0x01u /* a comparison or "in" of two operands, each a constant or a
+                           * plain top-scope variable: kc_jl_test reads them in place */
+#define JL_AUX_VAR0 0x02u /* with JL_AUX_LEAF: args[0] is the variable, else a constant */
+#define JL_AUX_VAR1 0x04u /* with JL_AUX_LEAF: args[1] is the variable, else a constant */
+
 typedef struct jl_node jl_node;
 
 struct jl_node {
     uint8_t op;    /* jl_op */
     uint8_t flags; /* JL_F_* */
-    uint16_t spare;
+    uint16_t aux;  /* JL_CUSTOM: bit i set when an empty argument i decides the
+                    * result; otherwise JL_AUX_* marks from kc_jl_share */
     uint32_t nargs;
     uint32_t memo;  /* shared subexpression: index into the memo table; 0 = none */
     uint32_t pmemo; /* var a.b.c: memo index of the object at a.b, shared by every
@@ -175,6 +182,11 @@ kc_value *kc_jl_call_new_array(kc_call *call, size_t n);
 #define KC_TV_UNKNOWN 2
 #define KC_TV_ERROR 3
 int kc_jl_test(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status);
+
+/* The value of a plain top-scope variable (or a constant) read in place, and
+ * remembered for the rest of the run; NULL when n is anything else or the
+ * fact is absent: kc_jl_eval then gives the answer. */
+const kc_value *kc_jl_fact(jl_state *st, const jl_node *n, const jl_scope *sc);
 
 /* Deep-copies src into arena (strings, arrays, objects). */
 kc_status kc_value_copy(kc_arena *arena, const kc_value *src, kc_value *dst);

@@ -509,7 +509,7 @@ static kc_status compile_operation(jl_cc *cc, const kc_value *v, jl_node *n)
         n->op = JL_CUSTOM;
         n->u.custom.fn = custom->fn;
         n->u.custom.ud = custom->ud;
-        n->spare = (uint16_t)custom->empty_decides;
+        n->aux = (uint16_t)custom->empty_decides;
         n->u.custom.name = kc_arena_strndup(cc->arena, custom->name, custom->name_len);
         if (!n->u.custom.name) {
             st = no_memory(cc);

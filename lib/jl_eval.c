@@ -94,10 +94,11 @@ static int any_unknown(const kc_value *argv, size_t argc)
 /* Each operator keeps its own stack frame: inlined into the dispatch switch
  * they would give every evaluation step the frame of the largest. */
 #if defined(__GNUC__)
-#define OPFN static __attribute__((noinline)) kc_status
+#define NOINLINE __attribute__((noinline))
 #else
-#define OPFN static kc_status
+#define NOINLINE
 #endif
+#define OPFN static NOINLINE kc_status
 
 /* The hot path of every operator: constants and remembered subexpressions
  * are answered without a call. */
@@ -1174,7 +1175,7 @@ OPFN eval_custom(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *o
         /* A set operator whose other argument is known to be empty is decided
          * anyway: call it with the unknown read as empty. */
         for (size_t i = 0; i < argc && i < 16; i++)
-            if ((n->spare >> i & 1u) && argv[i].type != KC_TYPE_UNKNOWN_ &&
+            if ((n->aux >> i & 1u) && argv[i].type != KC_TYPE_UNKNOWN_ &&
                 (argv[i].type == KC_TYPE_NULL ||
                  (argv[i].type == KC_TYPE_ARRAY && argv[i].n == 0)))
                 decided = 1;
@@ -1428,45 +1429,60 @@ static int remember_truth(jl_state *st, const jl_node *n, const jl_scope *sc, in
     return t;
 }
 
-int kc_jl_test(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status)
+/* Reads a top-scope variable for a leaf test and remembers it for the run.
+ * NULL when the fact is absent (or the path is the whole scope): the general
+ * path then decides what that reads as and records the missing fact. */
+static const kc_value *fetch_var(jl_state *st, const jl_node *n, const jl_scope *sc, jl_memo *m)
+{
+    const jl_seg *segs = n->u.path.segs;
+    const uint32_t ns = n->u.path.nsegs;
+    const kc_value *found;
+    if (ns == 0)
+        return NULL;
+    if (n->pmemo && n->pmemo < st->cap_memo) {
+        jl_memo *p = &st->memo[n->pmemo];
+        if (p->gen != st->gen) {
+            const kc_value *parent = walk_segs(sc->data, segs, ns - 1);
+            p->v = parent ? *parent : kc_v_unknown();
+            p->gen = st->gen;
+        }
+        const jl_seg *last = &segs[ns - 1];
+        found = p->v.type == KC_TYPE_UNKNOWN_
+                    ? NULL
+                    : step(&p->v, last->key, last->len, last->hash, last->idx);
+    } else {
+        found = walk_segs(sc->data, segs, ns);
+    }
+    if (!found)
+        return NULL;
+    m->v = *found;
+    m->gen = st->gen;
+    return &m->v;
+}
+
+/* An operand of a leaf test, read in place without the general evaluator: a
+ * constant, or a plain top-scope variable (the compiler gives each one a
+ * memo slot). NULL sends the leaf down the general path. */
+static inline const kc_value *leaf_arg(jl_state *st, const jl_node *n, const jl_scope *sc)
+{
+    if (n->op == JL_CONST)
+        return &n->u.k;
+    if (n->op != JL_VAR || n->flags || !n->memo || sc->up || n->memo >= st->cap_memo)
+        return NULL;
+    jl_memo *m = &st->memo[n->memo];
+    if (m->gen == st->gen)
+        return &m->v;
+    return fetch_var(st, n, sc, m);
+}
+
+/* The general path of kc_jl_test: operands that need evaluating, unknown
+ * facts, errors, and every other operator. */
+static NOINLINE int test_slow(jl_state *st, const jl_node *n, const jl_scope *sc,
+                              kc_status *status)
 {
     kc_value a, b;
     kc_status s;
-    if (n->op == JL_CONST)
-        return truthy(&n->u.k);
-    if (n->memo && !sc->up && n->memo < st->cap_memo) {
-        const jl_memo *m = &st->memo[n->memo];
-        if (m->tgen == st->gen)
-            return m->truth;
-        if (m->gen == st->gen)
-            return truthy(&m->v);
-    }
     switch ((jl_op)n->op) {
-    case JL_AND:
-    case JL_OR: {
-        /* Kleene: a decisive part wins over unknown parts. */
-        const int want = n->op == JL_OR; /* the decisive truth value */
-        int unknown = 0;
-        for (uint32_t i = 0; i < n->nargs; i++) {
-            int t = kc_jl_test(st, &n->args[i], sc, status);
-            if (t == KC_TV_ERROR)
-                return t;
-            if (t == KC_TV_UNKNOWN)
-                unknown = 1;
-            else if (t == want)
-                return remember_truth(st, n, sc, want);
-        }
-        if (unknown)
-            return KC_TV_UNKNOWN;
-        return remember_truth(st, n, sc, n->nargs ? !want : 0);
-    }
-    case JL_NOT:
-    case JL_NOTNOT: {
-        int t = n->nargs ? kc_jl_test(st, &n->args[0], sc, status) : 0;
-        if (t == KC_TV_ERROR || t == KC_TV_UNKNOWN)
-            return t;
-        return remember_truth(st, n, sc, n->op == JL_NOT ? !t : t);
-    }
     case JL_EQ:
     case JL_NE:
     case JL_SEQ:
@@ -1517,6 +1533,168 @@ int kc_jl_test(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *st
         return KC_TV_ERROR;
     }
     return is_unknown(&a) ? KC_TV_UNKNOWN : remember_truth(st, n, sc, truthy(&a));
+}
+
+/* a OP b for a leaf whose operands have the same scalar type, inline; other
+ * pairs go to compare(). 1 holds, 0 fails, -1 NaN. */
+static inline int leaf_compare(jl_op op, const kc_value *a, const kc_value *b)
+{
+    if (a->type == b->type) {
+        if (a->type == KC_TYPE_NUMBER) {
+            const double x = a->u.num, y = b->u.num;
+            switch (op) {
+            case JL_EQ:
+            case JL_SEQ:
+                return x == y;
+            case JL_NE:
+            case JL_SNE:
+                return x != y;
+            case JL_LT:
+                return x < y;
+            case JL_LE:
+                return x <= y;
+            case JL_GT:
+                return x > y;
+            case JL_GE:
+                return x >= y;
+            default:
+                break;
+            }
+        } else if (a->type == KC_TYPE_STRING || a->type == KC_TYPE_BOOL) {
+            const int eq = a->type == KC_TYPE_STRING ? kc_str_equal(a, b)
+                                                     : a->u.boolean == b->u.boolean;
+            switch (op) {
+            case JL_EQ:
+            case JL_SEQ:
+                return eq;
+            case JL_NE:
+            case JL_SNE:
+                return !eq;
+            default:
+                break;
+            }
+        }
+    }
+    return compare(op, a, b);
+}
+
+static int test_inner(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status);
+
+/* A leaf's variable operand: kc_jl_share gave it a memo slot. */
+static inline const kc_value *leaf_fact(jl_state *st, const jl_node *v, const jl_scope *sc)
+{
+    if (!v->memo || v->memo >= st->cap_memo)
+        return NULL;
+    jl_memo *m = &st->memo[v->memo];
+    if (m->gen == st->gen)
+        return &m->v;
+    return fetch_var(st, v, sc, m);
+}
+
+/* A leaf comparing facts and constants read in place (JL_AUX_LEAF). Out of
+ * line, so the connectives that call it keep a small frame. Returns -1 when
+ * the general path must decide (an absent fact, a comparison that needs
+ * coercion or raises). */
+static NOINLINE int test_leaf(jl_state *st, const jl_node *n, const jl_scope *sc)
+{
+    if (sc->up)
+        return -1;
+    const jl_node *x = &n->args[0], *y = &n->args[1];
+    const kc_value *a = (n->aux & JL_AUX_VAR0) ? leaf_fact(st, x, sc) : &x->u.k;
+    if (!a)
+        return -1;
+    const kc_value *b = (n->aux & JL_AUX_VAR1) ? leaf_fact(st, y, sc) : &y->u.k;
+    if (!b)
+        return -1;
+    int r = 0;
+    if (n->op == JL_IN) {
+        if (b->type != KC_TYPE_ARRAY)
+            return -1;
+        const kc_value *it = b->u.items, *end = it + b->n;
+        if (a->type == KC_TYPE_STRING) {
+            for (; it < end && !r; it++)
+                r = it->type == KC_TYPE_STRING && kc_str_equal(a, it);
+        } else {
+            for (; it < end && !r; it++)
+                r = kc_same(a, it);
+        }
+    } else {
+        r = leaf_compare((jl_op)n->op, a, b);
+        if (r < 0)
+            return -1;
+    }
+    if (n->memo && n->memo < st->cap_memo) {
+        st->memo[n->memo].tgen = st->gen;
+        st->memo[n->memo].truth = r;
+    }
+    return r;
+}
+
+/* The cheap cases of a test, inline wherever a truth value is needed: a
+ * constant, a truth remembered this run, or a leaf (test_leaf). The rest
+ * goes to test_inner. */
+static inline int test_node(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status)
+{
+    if (n->op == JL_CONST)
+        return truthy(&n->u.k);
+    if (n->memo && !sc->up && n->memo < st->cap_memo) {
+        const jl_memo *m = &st->memo[n->memo];
+        if (m->tgen == st->gen)
+            return m->truth;
+        if (m->gen == st->gen)
+            return truthy(&m->v);
+    }
+    if (n->aux & JL_AUX_LEAF) {
+        int t = test_leaf(st, n, sc);
+        if (t >= 0)
+            return t;
+    }
+    return test_inner(st, n, sc, status);
+}
+
+/* Connectives, and everything test_node could not answer. */
+static NOINLINE int test_inner(jl_state *st, const jl_node *n, const jl_scope *sc,
+                               kc_status *status)
+{
+    switch ((jl_op)n->op) {
+    case JL_AND:
+    case JL_OR: {
+        /* Kleene: a decisive part wins over unknown parts. */
+        const int want = n->op == JL_OR; /* the decisive truth value */
+        int unknown = 0;
+        for (uint32_t i = 0; i < n->nargs; i++) {
+            int t = test_node(st, &n->args[i], sc, status);
+            if (t == KC_TV_ERROR)
+                return t;
+            if (t == KC_TV_UNKNOWN)
+                unknown = 1;
+            else if (t == want)
+                return remember_truth(st, n, sc, want);
+        }
+        if (unknown)
+            return KC_TV_UNKNOWN;
+        return remember_truth(st, n, sc, n->nargs ? !want : 0);
+    }
+    case JL_NOT:
+    case JL_NOTNOT: {
+        int t = n->nargs ? test_node(st, &n->args[0], sc, status) : 0;
+        if (t == KC_TV_ERROR || t == KC_TV_UNKNOWN)
+            return t;
+        return remember_truth(st, n, sc, n->op == JL_NOT ? !t : t);
+    }
+    default:
+        return test_slow(st, n, sc, status);
+    }
+}
+
+int kc_jl_test(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status)
+{
+    return test_node(st, n, sc, status);
+}
+
+const kc_value *kc_jl_fact(jl_state *st, const jl_node *n, const jl_scope *sc)
+{
+    return leaf_arg(st, n, sc);
 }
 
 /* ---- public: kc_eval ---- */

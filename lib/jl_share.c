@@ -95,6 +95,34 @@ static int scoped_arg(const jl_node *n, uint32_t i)
     }
 }
 
+/* An operand a leaf test can read in place: a constant, or a variable with
+ * a fixed path, no default, and (at the top scope) a memo slot of its own. */
+static int is_plain_operand(const jl_node *n)
+{
+    return n->op == JL_CONST || (n->op == JL_VAR && !n->flags && n->u.path.nsegs > 0);
+}
+
+/* A comparison or "in" between two plain operands, not both constant. */
+static int is_leaf(const jl_node *n)
+{
+    switch ((jl_op)n->op) {
+    case JL_EQ:
+    case JL_NE:
+    case JL_SEQ:
+    case JL_SNE:
+    case JL_LT:
+    case JL_LE:
+    case JL_GT:
+    case JL_GE:
+    case JL_IN:
+        return n->nargs == 2 && !(n->flags & JL_F_SPREAD) && is_plain_operand(&n->args[0]) &&
+               is_plain_operand(&n->args[1]) &&
+               !(n->args[0].op == JL_CONST && n->args[1].op == JL_CONST);
+    default:
+        return 0;
+    }
+}
+
 typedef struct slot {
     uint64_t hash;
     jl_node *node;
@@ -134,6 +162,9 @@ static uint64_t visit(share *sh, jl_node *n, int scoped)
     /* Constants cost nothing to evaluate; nothing to share. */
     if (scoped || n->op == JL_CONST || !sh->table)
         return h;
+    if (is_leaf(n))
+        n->aux |= (uint16_t)(JL_AUX_LEAF | (n->args[0].op == JL_VAR ? JL_AUX_VAR0 : 0u) |
+                             (n->args[1].op == JL_VAR ? JL_AUX_VAR1 : 0u));
     size_t i = (size_t)h & sh->mask;
     while (sh->table[i].node) {
         if (sh->table[i].hash == h && same_tree(sh->table[i].node, n)) {
@@ -147,6 +178,10 @@ static uint64_t visit(share *sh, jl_node *n, int scoped)
     }
     sh->table[i].hash = h;
     sh->table[i].node = n;
+    /* A plain variable gets a slot even when read once: leaf tests read it
+     * in place from there (kc_jl_test). */
+    if (n->op == JL_VAR && !n->flags)
+        n->memo = ++sh->next;
     return h;
 }
 
@@ -202,6 +237,8 @@ static void clear(jl_node *n)
 {
     n->memo = 0;
     n->pmemo = 0;
+    if (n->op != JL_CUSTOM)
+        n->aux = 0;
     for (uint32_t i = 0; i < n->nargs; i++)
         clear(&n->args[i]);
 }

@@ -232,6 +232,102 @@ static void raising_conditions_are_reported_as_problems(void **state)
     kc_free(f->ctx, json);
 }
 
+/* Leaf tests (a fact against a constant or another fact) are read in place
+ * by the evaluator; whatever it cannot settle that way (absent facts,
+ * coercion, raising comparisons, substrings) must come out exactly as the
+ * general path says. One rule per case; each scenario fires a known set. */
+static const char leaf_rules[] =
+    "{\"kindctx\": \"ruleset/1\", \"name\": \"leaves\", \"version\": \"1\",\n"
+    " \"dimensions\": [{\"id\": \"d\", \"label\": \"d\"}],\n"
+    " \"verdicts\": [{\"id\": \"kind\", \"label\": \"k\"}, {\"id\": \"harmful\", \"label\": \"h\"}],\n"
+    " \"policy\": {\"bands\": [{\"verdict\": \"kind\", \"min\": 0}, {\"verdict\": \"harmful\"}]},\n"
+    " \"rules\": [\n"
+    "  {\"id\": \"str-eq\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\"===\": [{\"var\": \"a.s\"}, \"x\"]}},\n"
+    "  {\"id\": \"num-gt\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\">\": [{\"var\": \"a.n\"}, 2]}},\n"
+    "  {\"id\": \"loose-eq\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\"==\": [{\"var\": \"a.n\"}, \"3\"]}},\n"
+    "  {\"id\": \"fact-eq-fact\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\"===\": [{\"var\": \"a.s\"}, {\"var\": \"b.s\"}]}},\n"
+    "  {\"id\": \"in-list\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\"in\": [{\"var\": \"a.s\"}, [\"w\", \"x\"]]}},\n"
+    "  {\"id\": \"contains\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\"in\": [\"t\", {\"var\": \"a.tags\"}]}},\n"
+    "  {\"id\": \"null-eq\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\"==\": [{\"var\": \"a.z\"}, null]}},\n"
+    "  {\"id\": \"lt-raises\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\"<\": [{\"var\": \"a.s\"}, 2]}}\n"
+    " ]}";
+
+static void leaf_tests_match_the_general_path(void **state)
+{
+    kc_test_ctx *t = *state;
+    kc_ruleset *rs = NULL;
+    kc_result *res = NULL;
+    kc_error err;
+    assert_int_equal(kc_ruleset_load_string(t->ctx, leaf_rules, sizeof leaf_rules - 1, "l.json",
+                                             &rs, &err),
+                     KC_OK);
+    assert_int_equal(kc_result_create(t->ctx, &res), KC_OK);
+    static const struct {
+        const char *scenario;
+        const char *fired;     /* rule ids, in rule order, space-separated */
+        const char *undecided; /* likewise */
+        const char *problem;   /* JSON fragment expected in the result, or NULL */
+    } cases[] = {
+        /* Everything present and of the expected types. */
+        {"{\"a\": {\"s\": \"x\", \"n\": 3, \"tags\": [\"u\", \"t\"], \"z\": null}, \"b\": {\"s\": \"x\"}}",
+         "str-eq num-gt loose-eq fact-eq-fact in-list contains null-eq", "",
+         "{\"rule\":\"lt-raises\",\"error\":\"NaN\"}"},
+        /* Coercion: ">" on a numeric string; "==" of 0 and null holds (as in
+         * the compatibility suites). */
+        {"{\"a\": {\"s\": \"y\", \"n\": \"5\", \"tags\": [], \"z\": 0}, \"b\": {\"s\": \"x\"}}",
+         "num-gt null-eq", "", "{\"rule\":\"lt-raises\",\"error\":\"NaN\"}"},
+        /* Absent facts: undecided, never false; present ones still decide. */
+        {"{\"a\": {\"n\": 1}}", "", "str-eq fact-eq-fact in-list contains null-eq lt-raises", NULL},
+        /* A string fact searched with "in": a substring test, not a list;
+         * "==" of false and null compares them as numbers (docs/rules.md). */
+        {"{\"a\": {\"s\": \"1\", \"n\": 3.5, \"tags\": \"stat\", \"z\": false}, \"b\": {}}",
+         "num-gt contains null-eq lt-raises", "fact-eq-fact", NULL},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        kc_doc *doc = NULL;
+        assert_int_equal(kc_doc_parse(t->ctx, cases[c].scenario, strlen(cases[c].scenario), "s",
+                                      &doc, &err),
+                         KC_OK);
+        /* Twice: the second run reads every fact from the run's memory afresh. */
+        for (int pass = 0; pass < 2; pass++) {
+            assert_int_equal(kc_evaluate(rs, kc_doc_root(doc), res, &err), KC_OK);
+            char got[256] = "";
+            for (size_t i = 0; i < kc_result_fired_count(res); i++) {
+                kc_finding fd;
+                assert_int_equal(kc_result_fired(res, i, &fd), KC_OK);
+                /* fired[] is by contribution; equal weights keep rule order. */
+                strcat(got, i ? " " : "");
+                strcat(got, fd.rule);
+            }
+            assert_string_equal(got, cases[c].fired);
+            got[0] = '\0';
+            for (size_t i = 0; i < kc_result_undecided_count(res); i++) {
+                strcat(got, i ? " " : "");
+                strcat(got, kc_result_undecided(res, i));
+            }
+            assert_string_equal(got, cases[c].undecided);
+            size_t len = 0;
+            const char *json = kc_result_json(res, 0, &len);
+            assert_non_null(json);
+            if (cases[c].problem)
+                assert_non_null(strstr(json, cases[c].problem));
+            else
+                assert_non_null(strstr(json, "\"problems\":[]"));
+        }
+        kc_doc_free(doc);
+    }
+    kc_result_free(res);
+    kc_ruleset_free(rs);
+}
+
 /* The JSON result reads back with the documented keys and the same values. */
 static void json_result_round_trips(void **state)
 {
@@ -434,6 +530,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(missing_facts_become_open_questions, setup, teardown),
         cmocka_unit_test_setup_teardown(raising_conditions_are_reported_as_problems, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(leaf_tests_match_the_general_path, kc_test_ctx_setup,
+                                        kc_test_ctx_teardown),
         cmocka_unit_test_setup_teardown(json_result_round_trips, setup, teardown),
         cmocka_unit_test_setup_teardown(brief_json_names_verdict_score_and_rules, setup, teardown),
         cmocka_unit_test(steady_state_evaluation_allocates_nothing),
