@@ -7,12 +7,14 @@
  *
  * The pipeline. The main thread reads the input in large blocks, cuts it into
  * chunks of whole lines (at most CHUNK_LINES lines, about CHUNK_BYTES bytes)
- * and writes finished chunks out in order; N worker threads take ready chunks
- * and judge every line of one into that chunk's own output buffer. The rule set
- * and the context are shared read-only; each worker owns one kc_result, reused
- * for every line. Chunks live in a ring of slots whose buffers are reused, so
- * the only synchronisation is one mutex acquisition per chunk, and output is
- * one fwrite() per chunk.
+ * and writes finished chunks out in order; while the oldest chunk is not done
+ * it judges ready chunks itself, so `-j N` runs on N threads in all: the main
+ * thread and N - 1 workers, each judging every line of a chunk into that
+ * chunk's own output buffer (with -j 1 there are no other threads at all). The
+ * rule set and the context are shared read-only; each judging thread owns one
+ * kc_result, reused for every line. Chunks live in a ring of slots whose
+ * buffers are reused, so the only synchronisation is one mutex acquisition
+ * per chunk, and output is one fwrite() per chunk.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -473,7 +475,8 @@ static int parse_args(int argc, char **argv, batch_args *a)
     return -1;
 }
 
-/* Runs the pipeline; returns an exit code. */
+/* Runs the pipeline, judging on the main thread with w[0] and on the
+ * started threads of w[1..nw); returns an exit code. */
 static int run(batch *b, reader *r, worker *w, int nw, progress *prog)
 {
     uint64_t written = 0, lines_out = 0;
@@ -499,11 +502,22 @@ static int run(batch *b, reader *r, worker *w, int nw, progress *prog)
         }
         if (fatal || written == b->filled)
             break;
-        /* Write the oldest chunk once it is done. */
+        /* Write the oldest chunk once it is done; judge ready chunks meanwhile. */
         chunk *c = &b->slots[written % b->nslots];
         pthread_mutex_lock(&b->mu);
-        while (c->state != SLOT_DONE)
+        while (c->state != SLOT_DONE) {
+            if (b->taken < b->filled) {
+                chunk *t = &b->slots[b->taken % b->nslots];
+                b->taken++;
+                t->state = SLOT_BUSY;
+                pthread_mutex_unlock(&b->mu);
+                judge_chunk(b, w[0].res, t);
+                pthread_mutex_lock(&b->mu);
+                t->state = SLOT_DONE;
+                continue;
+            }
             pthread_cond_wait(&b->done_cv, &b->mu);
+        }
         pthread_mutex_unlock(&b->mu);
         if (c->fatal) {
             fatal = 1;
@@ -630,17 +644,11 @@ int cmd_batch(const cli_opts *o, int argc, char **argv)
             goto done;
         }
     }
-    for (int i = 0; i < nw; i++) {
-        int e = pthread_create(&w[i].tid, NULL, worker_main, &w[i]);
-        if (e) {
-            /* Run with the threads we have; stop cleanly if there are none. */
-            if (i == 0) {
-                cli_errorf("batch: cannot start a thread: %s", strerror(e));
-                rc = KC_EXIT_INTERNAL;
-                goto done;
-            }
+    /* w[0] is the main thread's. If a thread cannot start, the ones that did
+     * (and the main thread) do all the work. */
+    for (int i = 1; i < nw; i++) {
+        if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0)
             break;
-        }
         w[i].started = 1;
     }
     rc = run(&b, &r, w, nw, &prog);
