@@ -53,6 +53,7 @@ void kc_result_free(kc_result *res)
     kc_buf_free(&res->sum);
     kc_buf_free(&res->json);
     kc_mem_free(ctx, res->dims);
+    kc_mem_free(ctx, res->seen);
     kc_mem_free(ctx, res->fired);
     kc_mem_free(ctx, res->undecided);
     kc_mem_free(ctx, (void *)res->missing);
@@ -237,6 +238,42 @@ static kc_status eval_rule(kc_result *res, uint32_t i, const jl_scope *root)
     return s;
 }
 
+/* The rules of a group guarded by membership ({"in": [C, fact]}): those of
+ * every constant the array v holds, each once. A string searched with "in"
+ * is a substring test, so every rule of the group is judged; any other
+ * value holds nothing and every guard is false. */
+static kc_status eval_contains(kc_result *res, const rs_group *grp, const kc_value *v,
+                               const jl_scope *root)
+{
+    kc_status s = KC_OK;
+    if (v->type == KC_TYPE_STRING) {
+        for (uint32_t k = 0; k < grp->nall && s == KC_OK; k++)
+            s = eval_rule(res, grp->all[k], root);
+        return s;
+    }
+    if (v->type != KC_TYPE_ARRAY)
+        return KC_OK;
+    if (++res->seen_gen == 0) {
+        memset(res->seen, 0, res->rs->nrules * sizeof *res->seen);
+        res->seen_gen = 1;
+    }
+    for (uint32_t i = 0; i < v->n && s == KC_OK; i++) {
+        const kc_value *item = &v->u.items[i];
+        for (uint32_t d = 0; d < grp->nvalues && s == KC_OK; d++) {
+            if (!kc_same(&grp->values[d], item))
+                continue;
+            for (uint32_t k = grp->start[d]; k < grp->start[d + 1] && s == KC_OK; k++) {
+                const uint32_t r = grp->rules[k];
+                if (res->seen[r] != res->seen_gen) {
+                    res->seen[r] = res->seen_gen;
+                    s = eval_rule(res, r, root);
+                }
+            }
+        }
+    }
+    return s;
+}
+
 static void reset(kc_result *res)
 {
     kc_arena_reset(&res->scratch);
@@ -272,6 +309,15 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
     }
     for (uint32_t i = 0; i < rs->ndims; i++)
         res->dims[i] = 0;
+    if (res->cap_seen < rs->nrules) {
+        uint32_t *seen = kc_mem_calloc(res->ctx, rs->nrules, sizeof *seen);
+        if (!seen)
+            return kc_error_set(err, KC_ENOMEM, "out of memory while evaluating");
+        kc_mem_free(res->ctx, res->seen);
+        res->seen = seen;
+        res->cap_seen = rs->nrules;
+        res->seen_gen = 0;
+    }
     if (kc_jl_state_begin(&res->st, rs->nmemo))
         return kc_error_set(err, KC_ENOMEM, "out of memory while evaluating");
 
@@ -302,6 +348,10 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
              * decided by its other parts; evaluate them all. */
             for (uint32_t k = 0; k < grp->nall && s == KC_OK; k++)
                 s = eval_rule(res, grp->all[k], &root);
+            continue;
+        }
+        if (grp->kind == RS_GUARD_CONTAINS) {
+            s = eval_contains(res, grp, &v, &root);
             continue;
         }
         for (uint32_t d = 0; d < grp->nvalues; d++) {

@@ -64,6 +64,9 @@ struct kc_result {
     int32_t worst_veto; /* verdict index, or -1 */
     int32_t veto_rule;  /* the rule that set worst_veto, or -1 */
 
+    uint32_t *seen;  /* per rule: seen_gen when judged in this run (eval_contains) */
+    uint32_t cap_seen, seen_gen;
+
     res_fired *fired;
     size_t nfired, cap_fired;
     int fired_sorted;

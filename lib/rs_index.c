@@ -2,11 +2,12 @@
  *
  * Many rules apply only when one fact has one of a few values: rules about a
  * jailer's gifts start with relationship.type === "jailer", rules about a
- * stated need start with request.needs in [...]. Such a guard is found at
- * build time; rules that share the fact form a group, and evaluation reads
- * the fact once per scenario and visits only the rules whose constant
- * matches. Only strict comparisons are used as guards, so a skipped rule is
- * exactly one whose condition is false. */
+ * stated need start with request.needs in [...], rules about an allergen
+ * need "nuts" in act.tags. Such a guard is found at build time; rules that
+ * share the fact (and the kind of guard) form a group, and evaluation reads
+ * the fact once per scenario and visits only the rules whose constants match
+ * it. Only strict comparisons and array membership are used as guards, so a
+ * skipped rule is exactly one whose condition is false. */
 #include <string.h>
 
 #include "mem.h"
@@ -23,8 +24,18 @@ static int is_scalar(const kc_value *v)
            v->type == KC_TYPE_NULL;
 }
 
-/* A guard of one node: the fact and its allowed constants. */
-static int guard_of(const jl_node *n, const jl_node **fact, const kc_value **vals, uint32_t *nvals)
+/* What a rule needs of one fact: that it equals one of vals (RS_GUARD_EQ),
+ * or that it is an array holding one of them (RS_GUARD_CONTAINS). */
+typedef struct guard {
+    const jl_node *fact;
+    unsigned kind;
+    const kc_value *vals;
+    uint32_t nvals;
+} guard;
+
+/* A guard of one node: {"===": [fact, C]}, {"in": [fact, [C...]]} or
+ * {"in": [C, fact]}. */
+static int guard_of(const jl_node *n, guard *g)
 {
     if (n->nargs != 2 || (n->flags & JL_F_SPREAD))
         return 0;
@@ -36,46 +47,88 @@ static int guard_of(const jl_node *n, const jl_node **fact, const kc_value **val
             b = t;
         }
         if (is_fact(a) && b->op == JL_CONST && is_scalar(&b->u.k)) {
-            *fact = a;
-            *vals = &b->u.k;
-            *nvals = 1;
+            *g = (guard){a, RS_GUARD_EQ, &b->u.k, 1};
             return 1;
         }
         return 0;
     }
-    if (n->op == JL_IN && is_fact(a) && b->op == JL_CONST && b->u.k.type == KC_TYPE_ARRAY &&
-        b->u.k.n > 0) {
+    if (n->op != JL_IN)
+        return 0;
+    if (is_fact(a) && b->op == JL_CONST && b->u.k.type == KC_TYPE_ARRAY && b->u.k.n > 0) {
         for (uint32_t i = 0; i < b->u.k.n; i++)
             if (!is_scalar(&b->u.k.u.items[i]))
                 return 0;
-        *fact = a;
-        *vals = b->u.k.u.items;
-        *nvals = b->u.k.n;
+        *g = (guard){a, RS_GUARD_EQ, b->u.k.u.items, b->u.k.n};
+        return 1;
+    }
+    if (is_fact(b) && a->op == JL_CONST && is_scalar(&a->u.k)) {
+        *g = (guard){b, RS_GUARD_CONTAINS, &a->u.k, 1};
         return 1;
     }
     return 0;
 }
 
-/* A guard of n: n itself, or the first guard among the parts of an "and"
- * (and of an "and" inside it: {"and": [{"and": [guard, ...]}, ...]} needs
- * the guard as much as the flat form does). */
-static int find_guard(const jl_node *n, unsigned depth, const jl_node **fact, const kc_value **vals,
-                      uint32_t *nvals)
+/* A guard that only admits booleans halves the rules at best: any other
+ * guard of the same rule is the better index. */
+static int weak(const guard *g)
 {
-    if (guard_of(n, fact, vals, nvals))
-        return 1;
-    if (n->op != JL_AND || depth > 8)
-        return 0;
-    for (uint32_t i = 0; i < n->nargs; i++)
-        if (find_guard(&n->args[i], depth + 1, fact, vals, nvals))
-            return 1;
-    return 0;
+    for (uint32_t i = 0; i < g->nvals; i++)
+        if (g->vals[i].type != KC_TYPE_BOOL)
+            return 0;
+    return 1;
 }
 
-static int rule_guard(const rs_rule *r, const jl_node **fact, const kc_value **vals,
-                      uint32_t *nvals)
+/* A guard of n:
+ *   - n itself;
+ *   - for an "and", the best guard among its parts (nested "and" included):
+ *     the rule needs every part;
+ *   - for an "or", one guard on the same fact found in every part, with the
+ *     union of their constants: the rule needs one of the parts.
+ * Unions are made in arena. Returns 1 found, 0 none, -1 out of memory. */
+static int find_guard(const jl_node *n, unsigned depth, kc_arena *arena, guard *g)
 {
-    return find_guard(&r->when, 0, fact, vals, nvals);
+    if (guard_of(n, g))
+        return 1;
+    if (depth > 8 || n->nargs == 0)
+        return 0;
+    if (n->op == JL_AND) {
+        int found = 0;
+        for (uint32_t i = 0; i < n->nargs; i++) {
+            guard c;
+            int r = find_guard(&n->args[i], depth + 1, arena, &c);
+            if (r < 0)
+                return r;
+            if (r && (!found || (weak(g) && !weak(&c)))) {
+                *g = c;
+                found = 1;
+            }
+        }
+        return found;
+    }
+    if (n->op != JL_OR)
+        return 0;
+    guard parts[8];
+    uint32_t total = 0;
+    if (n->nargs > sizeof parts / sizeof parts[0])
+        return 0;
+    for (uint32_t i = 0; i < n->nargs; i++) {
+        int r = find_guard(&n->args[i], depth + 1, arena, &parts[i]);
+        if (r <= 0)
+            return r;
+        if (parts[i].kind != parts[0].kind ||
+            strcmp(parts[i].fact->u.path.text, parts[0].fact->u.path.text) != 0)
+            return 0;
+        total += parts[i].nvals;
+    }
+    kc_value *u = kc_arena_array(arena, total, sizeof *u);
+    if (!u)
+        return -1;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n->nargs; i++)
+        for (uint32_t v = 0; v < parts[i].nvals; v++)
+            u[k++] = parts[i].vals[v];
+    *g = (guard){parts[0].fact, parts[0].kind, u, total};
+    return 1;
 }
 
 static int same_value(const kc_value *a, const kc_value *b)
@@ -92,22 +145,31 @@ kc_status kc_rs_index(kc_ruleset *rs, kc_arena *arena)
     const kc_value **vals = kc_mem_calloc(ctx, n ? n : 1, sizeof *vals);
     uint32_t *nvals = kc_mem_calloc(ctx, n ? n : 1, sizeof *nvals);
     const jl_node **facts = kc_mem_calloc(ctx, n ? n : 1, sizeof *facts); /* per group */
+    unsigned *kinds = kc_mem_calloc(ctx, n ? n : 1, sizeof *kinds);      /* per group */
     kc_status st = KC_ENOMEM;
-    if (!group || !vals || !nvals || !facts)
+    if (!group || !vals || !nvals || !facts || !kinds)
         goto done;
     uint32_t ngroups = 0, nplain = 0;
     for (uint32_t i = 0; i < n; i++) {
-        const jl_node *fact;
+        guard gd = {NULL, 0, NULL, 0};
         group[i] = UINT32_MAX;
-        if (!rule_guard(&rs->rules[i], &fact, &vals[i], &nvals[i])) {
+        int r = find_guard(&rs->rules[i].when, 0, arena, &gd);
+        if (r < 0)
+            goto done;
+        if (r == 0) {
             nplain++;
             continue;
         }
+        vals[i] = gd.vals;
+        nvals[i] = gd.nvals;
         uint32_t g = 0;
-        while (g < ngroups && strcmp(facts[g]->u.path.text, fact->u.path.text) != 0)
+        while (g < ngroups && (kinds[g] != gd.kind ||
+                               strcmp(facts[g]->u.path.text, gd.fact->u.path.text) != 0))
             g++;
-        if (g == ngroups)
-            facts[ngroups++] = fact;
+        if (g == ngroups) {
+            kinds[ngroups] = gd.kind;
+            facts[ngroups++] = gd.fact;
+        }
         group[i] = g;
     }
 
@@ -181,6 +243,7 @@ kc_status kc_rs_index(kc_ruleset *rs, kc_arena *arena)
         start[nd] = w;
         kc_mem_free(ctx, count);
         groups[g].fact = facts[g];
+        groups[g].kind = kinds[g];
         groups[g].nvalues = nd;
         groups[g].values = dv;
         groups[g].start = start;
@@ -198,5 +261,6 @@ done:
     kc_mem_free(ctx, (void *)vals);
     kc_mem_free(ctx, nvals);
     kc_mem_free(ctx, (void *)facts);
+    kc_mem_free(ctx, kinds);
     return st;
 }

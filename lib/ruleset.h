@@ -64,11 +64,16 @@ typedef struct rs_rule {
 } rs_rule;
 
 /* Rules whose condition requires one fact to equal one of a few constants
- * ({"===": [{"var": P}, C]} or {"in": [{"var": P}, [C1, C2]]}, alone or as a
- * part of a top-level "and"), grouped by that fact: evaluation reads the fact
- * once and visits only the rules whose constants match it. */
+ * ({"===": [{"var": P}, C]} or {"in": [{"var": P}, [C1, C2]]}: RS_GUARD_EQ)
+ * or to be an array holding one ({"in": [C, {"var": P}]}: RS_GUARD_CONTAINS),
+ * alone, as a part of an "and", or in every part of an "or"; grouped by that
+ * fact and kind: evaluation reads the fact once and visits only the rules
+ * whose constants match it. */
+#define RS_GUARD_EQ 0u
+#define RS_GUARD_CONTAINS 1u
 typedef struct rs_group {
     const jl_node *fact;    /* the var node of P */
+    unsigned kind;          /* RS_GUARD_* */
     uint32_t nvalues;
     const kc_value *values; /* distinct constants */
     const uint32_t *start;  /* rules of values[k]: rules[start[k] .. start[k+1]) */

@@ -328,6 +328,106 @@ static void leaf_tests_match_the_general_path(void **state)
     kc_ruleset_free(rs);
 }
 
+/* The rule index skips rules whose guard fails: equality and membership
+ * guards, the best of an "and", the union over an "or". Each rule below has
+ * a twin wrapped in "!!", which the index does not look into; twins must
+ * always agree (fired, undecided or neither), and no rule may be judged
+ * twice when several of its constants are in the array. */
+#define TWIN(id, cond)                                                                        \
+    "  {\"id\": \"" id "\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", "         \
+    "\"because\": \"b\", \"when\": " cond "},\n"                                              \
+    "  {\"id\": \"" id "-plain\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", "   \
+    "\"because\": \"b\", \"when\": {\"!!\": [" cond "]}}"
+static const char index_rules[] =
+    "{\"kindctx\": \"ruleset/1\", \"name\": \"index\", \"version\": \"1\",\n"
+    " \"dimensions\": [{\"id\": \"d\", \"label\": \"d\"}],\n"
+    " \"verdicts\": [{\"id\": \"kind\", \"label\": \"k\"}, {\"id\": \"harmful\", \"label\": \"h\"}],\n"
+    " \"policy\": {\"bands\": [{\"verdict\": \"kind\", \"min\": 0}, {\"verdict\": \"harmful\"}]},\n"
+    " \"rules\": [\n" TWIN("or-eq", "{\"or\": [{\"in\": [{\"var\": \"r.t\"}, [\"a\", \"b\"]]}, "
+                                   "{\"and\": [{\"===\": [{\"var\": \"r.t\"}, \"c\"]}, "
+                                   "{\"===\": [{\"var\": \"x\"}, true]}]}]}") ",\n"
+    TWIN("contains", "{\"and\": [{\"in\": [\"n\", {\"var\": \"tags\"}]}, "
+                     "{\"in\": [\"n\", {\"var\": \"al\"}]}]}") ",\n"
+    TWIN("or-contains", "{\"or\": [{\"and\": [{\"in\": [\"n\", {\"var\": \"tags\"}]}, "
+                        "{\"in\": [\"n\", {\"var\": \"al\"}]}]}, "
+                        "{\"and\": [{\"in\": [\"d\", {\"var\": \"tags\"}]}, "
+                        "{\"in\": [\"d\", {\"var\": \"al\"}]}]}]}") ",\n"
+    TWIN("bool-then-eq", "{\"and\": [{\"===\": [{\"var\": \"x\"}, true]}, "
+                         "{\"===\": [{\"var\": \"r.t\"}, \"a\"]}]}") ",\n"
+    TWIN("mixed-or", "{\"or\": [{\"===\": [{\"var\": \"r.t\"}, \"a\"]}, "
+                     "{\"in\": [\"n\", {\"var\": \"tags\"}]}]}") "\n"
+    " ]}";
+
+/* Definition-order index of the rule called id (asserts it exists). */
+static size_t rule_index(const kc_ruleset *rs, const char *id)
+{
+    for (size_t i = 0; i < kc_ruleset_rule_count(rs); i++) {
+        kc_rule_info info;
+        assert_int_equal(kc_ruleset_rule(rs, i, &info), KC_OK);
+        if (strcmp(info.id, id) == 0)
+            return i;
+    }
+    fail_msg("no rule %s", id);
+    return SIZE_MAX;
+}
+
+static void index_skips_only_rules_that_cannot_hold(void **state)
+{
+    kc_test_ctx *t = *state;
+    kc_ruleset *rs = NULL;
+    kc_result *res = NULL;
+    kc_error err;
+    assert_int_equal(kc_ruleset_load_string(t->ctx, index_rules, sizeof index_rules - 1,
+                                            "i.json", &rs, &err),
+                     KC_OK);
+    assert_int_equal(kc_result_create(t->ctx, &res), KC_OK);
+    static const char *const scenarios[] = {
+        "{\"r\": {\"t\": \"a\"}, \"x\": true, \"tags\": [\"n\"], \"al\": [\"n\"]}",
+        "{\"r\": {\"t\": \"c\"}, \"x\": true, \"tags\": [\"d\", \"n\", \"n\"], \"al\": [\"d\", \"n\"]}",
+        "{\"r\": {\"t\": \"c\"}, \"x\": false, \"tags\": [\"q\"], \"al\": [\"n\"]}",
+        "{\"r\": {\"t\": \"z\"}, \"tags\": \"and\", \"al\": [\"d\"]}",
+        "{\"r\": {}, \"tags\": 7, \"al\": \"n\"}",
+        "{\"tags\": [\"d\"]}",
+        "{\"r\": {\"t\": \"b\"}, \"x\": null, \"tags\": null, \"al\": []}",
+        "{}",
+    };
+    for (size_t c = 0; c < sizeof scenarios / sizeof scenarios[0]; c++) {
+        kc_doc *doc = NULL;
+        assert_int_equal(
+            kc_doc_parse(t->ctx, scenarios[c], strlen(scenarios[c]), "s", &doc, &err), KC_OK);
+        assert_int_equal(kc_evaluate(rs, kc_doc_root(doc), res, &err), KC_OK);
+        /* 0 neither, 1 fired, 2 undecided; by rule index (twins adjacent). */
+        int state_of[10] = {0};
+        for (size_t i = 0; i < kc_result_fired_count(res); i++) {
+            kc_finding fd;
+            assert_int_equal(kc_result_fired(res, i, &fd), KC_OK);
+            size_t r = rule_index(rs, fd.rule);
+            assert_true(r < 10);
+            assert_int_equal(state_of[r], 0); /* judged once */
+            state_of[r] = 1;
+        }
+        for (size_t i = 0; i < kc_result_undecided_count(res); i++) {
+            size_t r = rule_index(rs, kc_result_undecided(res, i));
+            assert_true(r < 10);
+            assert_int_equal(state_of[r], 0);
+            state_of[r] = 2;
+        }
+        for (size_t r = 0; r < 10; r += 2) {
+            if (state_of[r] != state_of[r + 1])
+                fail_msg("scenario %zu: rule %zu is %d, its unindexed twin %d", c, r, state_of[r],
+                         state_of[r + 1]);
+        }
+        /* The first scenario fires every rule; the second the first three
+         * pairs (the "or" through its second part, each constant of the
+         * duplicated tags once). */
+        for (size_t r = 0; r < (c == 0 ? 10u : c == 1 ? 6u : 0u); r++)
+            assert_int_equal(state_of[r], 1);
+        kc_doc_free(doc);
+    }
+    kc_result_free(res);
+    kc_ruleset_free(rs);
+}
+
 /* The JSON result reads back with the documented keys and the same values. */
 static void json_result_round_trips(void **state)
 {
@@ -532,6 +632,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(leaf_tests_match_the_general_path, kc_test_ctx_setup,
                                         kc_test_ctx_teardown),
+        cmocka_unit_test_setup_teardown(index_skips_only_rules_that_cannot_hold,
+                                        kc_test_ctx_setup, kc_test_ctx_teardown),
         cmocka_unit_test_setup_teardown(json_result_round_trips, setup, teardown),
         cmocka_unit_test_setup_teardown(brief_json_names_verdict_score_and_rules, setup, teardown),
         cmocka_unit_test(steady_state_evaluation_allocates_nothing),
