@@ -258,16 +258,14 @@ static kc_status eval_contains(kc_result *res, const rs_group *grp, const kc_val
         res->seen_gen = 1;
     }
     for (uint32_t i = 0; i < v->n && s == KC_OK; i++) {
-        const kc_value *item = &v->u.items[i];
-        for (uint32_t d = 0; d < grp->nvalues && s == KC_OK; d++) {
-            if (!kc_same(&grp->values[d], item))
-                continue;
-            for (uint32_t k = grp->start[d]; k < grp->start[d + 1] && s == KC_OK; k++) {
-                const uint32_t r = grp->rules[k];
-                if (res->seen[r] != res->seen_gen) {
-                    res->seen[r] = res->seen_gen;
-                    s = eval_rule(res, r, root);
-                }
+        const int32_t d = kc_rs_group_find(grp, &v->u.items[i]);
+        if (d < 0)
+            continue;
+        for (uint32_t k = grp->start[d]; k < grp->start[d + 1] && s == KC_OK; k++) {
+            const uint32_t r = grp->rules[k];
+            if (res->seen[r] != res->seen_gen) {
+                res->seen[r] = res->seen_gen;
+                s = eval_rule(res, r, root);
             }
         }
     }
@@ -354,14 +352,10 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
             s = eval_contains(res, grp, &v, &root);
             continue;
         }
-        for (uint32_t d = 0; d < grp->nvalues; d++) {
-            const kc_value *c = &grp->values[d];
-            if (!kc_same(c, &v))
-                continue;
-            for (uint32_t k = grp->start[d]; k < grp->start[d + 1] && s == KC_OK; k++)
-                s = eval_rule(res, grp->rules[k], &root);
-            break;
-        }
+        const int32_t d = kc_rs_group_find(grp, &v);
+        for (uint32_t k = d < 0 ? 0 : grp->start[d]; d >= 0 && k < grp->start[d + 1] && s == KC_OK;
+             k++)
+            s = eval_rule(res, grp->rules[k], &root);
     }
     /* Groups visit rules out of order; lists are reported in rule order. */
     if (res->nundecided > 1)

@@ -242,6 +242,21 @@ kc_status kc_rs_index(kc_ruleset *rs, kc_arena *arena)
         }
         start[nd] = w;
         kc_mem_free(ctx, count);
+        uint32_t size = 4;
+        while (size < 2 * nd)
+            size *= 2;
+        uint32_t *slots = kc_arena_array(arena, size, sizeof *slots);
+        if (!slots)
+            goto done;
+        memset(slots, 0, size * sizeof *slots);
+        for (uint32_t d = 0; d < nd; d++) {
+            uint32_t h = kc_scalar_hash(&dv[d]) & (size - 1);
+            while (slots[h])
+                h = (h + 1) & (size - 1);
+            slots[h] = d + 1;
+        }
+        groups[g].slots = slots;
+        groups[g].mask = size - 1;
         groups[g].fact = facts[g];
         groups[g].kind = kinds[g];
         groups[g].nvalues = nd;

@@ -76,6 +76,8 @@ typedef struct rs_group {
     unsigned kind;          /* RS_GUARD_* */
     uint32_t nvalues;
     const kc_value *values; /* distinct constants */
+    const uint32_t *slots;  /* open addressing by kc_scalar_hash: k + 1, 0 empty */
+    uint32_t mask;          /* slots has mask + 1 entries, at least twice nvalues */
     const uint32_t *start;  /* rules of values[k]: rules[start[k] .. start[k+1]) */
     const uint32_t *rules;  /* rule indices, by value */
     uint32_t nall;
@@ -107,6 +109,16 @@ struct kc_ruleset {
 
 /* Builds the guard index (rs_index.c) into rs's arena. */
 kc_status kc_rs_index(kc_ruleset *rs, kc_arena *arena);
+
+/* The index k of the constant of g equal to v (kc_same), or -1. */
+static inline int32_t kc_rs_group_find(const rs_group *g, const kc_value *v)
+{
+    uint32_t h = kc_scalar_hash(v) & g->mask;
+    for (uint32_t s; (s = g->slots[h]) != 0; h = (h + 1) & g->mask)
+        if (kc_same(&g->values[s - 1], v))
+            return (int32_t)(s - 1);
+    return -1;
+}
 
 /* Index of the dimension/verdict with this id, or -1. */
 int32_t kc_rs_find_dim(const kc_ruleset *rs, const char *id);

@@ -107,24 +107,62 @@ static inline kc_value kc_v_str_hashed(const char *s, uint32_t len)
     return v;
 }
 
+/* A hash of a scalar that agrees with kc_same: equal scalars hash alike
+ * (0 and -0 included). Arrays and objects hash to 0. */
+static inline uint32_t kc_scalar_hash(const kc_value *v)
+{
+    switch (v->type) {
+    case KC_TYPE_STRING:
+        return (v->flags & KC_VF_HASHED) ? v->spare : kc_hash16(kc_hash(v->u.str, v->n));
+    case KC_TYPE_NUMBER: {
+        const double d = v->u.num == 0 ? 0 : v->u.num;
+        uint64_t x;
+        memcpy(&x, &d, sizeof x);
+        x ^= x >> 33;
+        x *= 0xff51afd7ed558ccdull;
+        x ^= x >> 33;
+        return (uint32_t)x;
+    }
+    case KC_TYPE_BOOL:
+        return 0x9e37u + (uint32_t)(v->u.boolean != 0);
+    case KC_TYPE_NULL:
+        return 0x7f4au;
+    default:
+        return 0;
+    }
+}
+
 /* Equality of n bytes. Keys and tokens are short: compare them in words
- * inline rather than through a call to memcmp. */
+ * inline rather than through a call to memcmp, the tail as one word that
+ * overlaps the last full one (or, under 8 bytes, as two overlapping halves),
+ * never reading outside [0, n). */
 static inline int kc_bytes_equal(const char *a, const char *b, size_t n)
 {
-    while (n >= 8) {
-        uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y)
-            return 0;
-        a += 8;
-        b += 8;
-        n -= 8;
+    uint64_t x, y;
+    if (n >= 8) {
+        const size_t last = n - 8;
+        for (size_t i = 0; i < last; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + last, 8);
+        memcpy(&y, b + last, 8);
+        return x == y;
     }
-    while (n--)
-        if (*a++ != *b++)
-            return 0;
-    return 1;
+    if (n >= 4) {
+        uint32_t p, q, r, t;
+        memcpy(&p, a, 4);
+        memcpy(&q, b, 4);
+        memcpy(&r, a + n - 4, 4);
+        memcpy(&t, b + n - 4, 4);
+        return p == q && r == t;
+    }
+    if (n == 0)
+        return 1;
+    /* 1 to 3 bytes: the first, the middle and the last (some the same). */
+    return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
 }
 
 /* Byte equality of two string values, rejecting on the hashes when both

@@ -100,6 +100,32 @@ static void hash_is_fnv1a(void **state)
     assert_int_equal(kc_hash("foobar", 6), 0xbf9cf968u);
 }
 
+/* kc_bytes_equal reads words that overlap: every length and every position
+ * of a difference must still be told apart, and nothing past n is read
+ * (ASan checks the exact-size copies). */
+static void byte_equality_at_every_length(void **state)
+{
+    (void)state;
+    char base[41];
+    for (size_t i = 0; i < sizeof base; i++)
+        base[i] = (char)('a' + i % 26);
+    for (size_t n = 0; n <= 40; n++) {
+        char *a = malloc(n ? n : 1), *b = malloc(n ? n : 1);
+        assert_non_null(a);
+        assert_non_null(b);
+        memcpy(a, base, n);
+        memcpy(b, base, n);
+        assert_true(kc_bytes_equal(a, b, n));
+        for (size_t k = 0; k < n; k++) {
+            b[k] ^= 0x20;
+            assert_false(kc_bytes_equal(a, b, n));
+            b[k] ^= 0x20;
+        }
+        free(a);
+        free(b);
+    }
+}
+
 static void object_lookup_is_exact(void **state)
 {
     (void)state;
@@ -487,6 +513,7 @@ int main(void)
         cmocka_unit_test(truthiness_follows_json_logic),
         cmocka_unit_test(equality_is_deep_and_ignores_member_order),
         cmocka_unit_test(hash_is_fnv1a),
+        cmocka_unit_test(byte_equality_at_every_length),
         cmocka_unit_test(object_lookup_is_exact),
         cmocka_unit_test(duplicate_keys_found_small_and_large),
         cmocka_unit_test(string_to_number_follows_javascript),
