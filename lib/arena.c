@@ -60,18 +60,21 @@ static kc_arena_chunk *chunk_new(kc_arena *a, size_t need)
     return c;
 }
 
-void *kc_arena_alloc(kc_arena *a, size_t size)
+/* size bytes at an offset that is a multiple of align (a power of two, at
+ * most KC_ARENA_ALIGN). */
+static void *arena_take(kc_arena *a, size_t size, size_t align)
 {
     if (size > SIZE_MAX - KC_ARENA_ALIGN)
         return NULL;
-    size = (size + (KC_ARENA_ALIGN - 1)) & ~(size_t)(KC_ARENA_ALIGN - 1);
     if (size == 0)
-        size = KC_ARENA_ALIGN;
+        size = 1;
     kc_arena_chunk *c = a->head;
-    if (c && c->size - c->used >= size) {
-        void *p = c->data + c->used;
-        c->used += size;
-        return p;
+    if (c) {
+        const size_t off = (c->used + (align - 1)) & ~(align - 1);
+        if (off <= c->size && c->size - off >= size) {
+            c->used = off + size;
+            return c->data + off;
+        }
     }
     /* A chunk after head may be free again after a rewind. */
     kc_arena_chunk *n = chunk_new(a, size);
@@ -81,6 +84,11 @@ void *kc_arena_alloc(kc_arena *a, size_t size)
     a->head = n;
     n->used = size;
     return n->data;
+}
+
+void *kc_arena_alloc(kc_arena *a, size_t size)
+{
+    return arena_take(a, size, KC_ARENA_ALIGN);
 }
 
 void *kc_arena_array(kc_arena *a, size_t n, size_t size)
@@ -96,7 +104,8 @@ char *kc_arena_strndup(kc_arena *a, const char *s, size_t len)
 {
     if (len == SIZE_MAX)
         return NULL;
-    char *p = kc_arena_alloc(a, len + 1);
+    /* Text needs no alignment: packing it keeps a document's bytes close. */
+    char *p = arena_take(a, len + 1, 1);
     if (p) {
         if (len)
             memcpy(p, s, len);

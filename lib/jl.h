@@ -139,6 +139,8 @@ typedef struct jl_memo {
     uint32_t gen;  /* v is valid when equal to the state's gen */
     uint32_t tgen; /* truth is valid when equal to the state's gen */
     int truth;     /* its truth value (KC_TV_FALSE or KC_TV_TRUE) */
+    uint32_t hint; /* a variable's last segment: the member index it was found at
+                    * last time, tried first (documents of one shape agree) */
     kc_value v;
 } jl_memo;
 

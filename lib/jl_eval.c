@@ -1429,6 +1429,27 @@ static int remember_truth(jl_state *st, const jl_node *n, const jl_scope *sc, in
     return t;
 }
 
+/* One step of a path, trying the member index *hint first: scenarios of one
+ * shape keep their keys in the same order, so the scan is usually skipped.
+ * *hint is updated on a scan that finds the key. */
+static inline const kc_value *step_hinted(const kc_value *cur, const jl_seg *sg, uint32_t *hint)
+{
+    if (cur->type != KC_TYPE_OBJECT)
+        return step(cur, sg->key, sg->len, sg->hash, sg->idx);
+    const kc_member *ms = cur->u.members;
+    const uint32_t h = *hint;
+    if (h < cur->n && ms[h].khash == sg->hash && ms[h].klen == sg->len &&
+        kc_bytes_equal(ms[h].key, sg->key, sg->len))
+        return &ms[h].val;
+    for (uint32_t i = 0; i < cur->n; i++)
+        if (ms[i].khash == sg->hash && ms[i].klen == sg->len &&
+            kc_bytes_equal(ms[i].key, sg->key, sg->len)) {
+            *hint = i;
+            return &ms[i].val;
+        }
+    return NULL;
+}
+
 /* Reads a top-scope variable for a leaf test and remembers it for the run.
  * NULL when the fact is absent (or the path is the whole scope): the general
  * path then decides what that reads as and records the missing fact. */
@@ -1436,23 +1457,29 @@ static const kc_value *fetch_var(jl_state *st, const jl_node *n, const jl_scope 
 {
     const jl_seg *segs = n->u.path.segs;
     const uint32_t ns = n->u.path.nsegs;
-    const kc_value *found;
-    if (ns == 0)
+    const kc_value *base = sc->data;
+    if (ns == 0 || !base)
         return NULL;
-    if (n->pmemo && n->pmemo < st->cap_memo) {
-        jl_memo *p = &st->memo[n->pmemo];
-        if (p->gen != st->gen) {
-            const kc_value *parent = walk_segs(sc->data, segs, ns - 1);
-            p->v = parent ? *parent : kc_v_unknown();
-            p->gen = st->gen;
+    if (ns > 1) {
+        if (n->pmemo && n->pmemo < st->cap_memo) {
+            /* The parent object is looked up once per run for all its fields. */
+            jl_memo *p = &st->memo[n->pmemo];
+            if (p->gen != st->gen) {
+                const kc_value *parent = ns == 2 ? step_hinted(base, &segs[0], &p->hint)
+                                                 : walk_segs(base, segs, ns - 1);
+                p->v = parent ? *parent : kc_v_unknown();
+                p->gen = st->gen;
+            }
+            if (p->v.type == KC_TYPE_UNKNOWN_)
+                return NULL;
+            base = &p->v;
+        } else {
+            base = walk_segs(base, segs, ns - 1);
+            if (!base)
+                return NULL;
         }
-        const jl_seg *last = &segs[ns - 1];
-        found = p->v.type == KC_TYPE_UNKNOWN_
-                    ? NULL
-                    : step(&p->v, last->key, last->len, last->hash, last->idx);
-    } else {
-        found = walk_segs(sc->data, segs, ns);
     }
+    const kc_value *found = step_hinted(base, &segs[ns - 1], &m->hint);
     if (!found)
         return NULL;
     m->v = *found;

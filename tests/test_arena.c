@@ -26,6 +26,34 @@ static void allocations_are_aligned(void **state)
     kc_arena_free(&a);
 }
 
+/* Strings are packed byte by byte; whatever follows them is aligned again,
+ * and nothing overlaps. */
+static void strings_pack_and_alignment_survives_them(void **state)
+{
+    fixture *f = *state;
+    kc_arena a;
+    kc_arena_init(&a, f->ctx, 256, 0);
+    char *prev = NULL;
+    for (size_t i = 0; i < 200; i++) {
+        char *s = kc_arena_strndup(&a, "abcdefghijklmnopq", i % 17);
+        assert_non_null(s);
+        assert_int_equal(strlen(s), i % 17);
+        if (prev && s > prev && (size_t)(s - prev) < 64)
+            assert_true((size_t)(s - prev) >= strlen(prev) + 1); /* after prev's NUL */
+        prev = s;
+        unsigned char *p = kc_arena_alloc(&a, 1 + i % 5);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % 16, 0);
+        memset(p, 0xCD, 1 + i % 5);
+        assert_int_equal(strlen(s), i % 17); /* the block did not overwrite the string */
+    }
+    /* Two strings in a row take exactly their bytes. */
+    char *x = kc_arena_strndup(&a, "ab", 2), *y = kc_arena_strndup(&a, "cd", 2);
+    if (y > x && y - x < 64)
+        assert_int_equal(y - x, 3);
+    kc_arena_free(&a);
+}
+
 static void arena_grows_past_its_first_chunk(void **state)
 {
     fixture *f = *state;
@@ -150,6 +178,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(allocations_are_aligned),
+        T(strings_pack_and_alignment_survives_them),
         T(arena_grows_past_its_first_chunk),
         T(reset_keeps_one_chunk_for_the_next_run),
         T(rewind_returns_to_the_mark),
