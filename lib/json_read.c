@@ -181,9 +181,15 @@ size_t kc_jptr_push(kc_jptr *p, const char *tok, size_t len)
 
 size_t kc_jptr_push_index(kc_jptr *p, size_t i)
 {
+    /* Compiling a rule set pushes an index for every array element it
+     * walks: digits by hand, not through snprintf. */
     char idx[24];
-    const int n = snprintf(idx, sizeof idx, "%zu", i);
-    return kc_jptr_push(p, idx, n > 0 ? (size_t)n : 0);
+    size_t n = sizeof idx;
+    do {
+        idx[--n] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i);
+    return kc_jptr_push(p, idx + n, sizeof idx - n);
 }
 
 void kc_jptr_pop(kc_jptr *p, size_t saved)

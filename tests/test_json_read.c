@@ -580,6 +580,44 @@ static void pointer_tokens_are_escaped_and_cut_safely(void **state)
     assert_int_equal(bad, 2);
 }
 
+/* The walker every loader uses for error paths: steps go on and come off
+ * in order, indexes are written in decimal, a long path is cut, not
+ * overflowed, and popping restores it exactly. */
+static void pointer_walker_pushes_and_pops(void **state)
+{
+    (void)state;
+    kc_jptr p;
+    kc_jptr_init(&p, "/rules");
+    size_t a = kc_jptr_push_index(&p, 0);
+    size_t b = kc_jptr_push(&p, "when", 4);
+    size_t c = kc_jptr_push_index(&p, 1234567890);
+    assert_string_equal(p.text, "/rules/0/when/1234567890");
+    kc_jptr_pop(&p, c);
+    assert_string_equal(p.text, "/rules/0/when");
+    kc_jptr_pop(&p, b);
+    kc_jptr_pop(&p, a);
+    assert_string_equal(p.text, "/rules");
+    assert_int_equal(p.len, 6);
+    kc_jptr_push_index(&p, 10);
+    assert_string_equal(p.text, "/rules/10");
+    kc_jptr_init(&p, NULL);
+    assert_string_equal(p.text, "");
+    char max[32];
+    snprintf(max, sizeof max, "/%zu", (size_t)-1);
+    kc_jptr_push_index(&p, (size_t)-1);
+    assert_string_equal(p.text, max);
+    /* Far more steps than fit: the text stays terminated and in bounds. */
+    kc_jptr_init(&p, NULL);
+    size_t marks[600];
+    for (size_t i = 0; i < 600; i++)
+        marks[i] = kc_jptr_push_index(&p, i);
+    assert_true(p.len < sizeof p.text);
+    assert_int_equal(strlen(p.text), p.len);
+    for (size_t i = 600; i-- > 0;)
+        kc_jptr_pop(&p, marks[i]);
+    assert_string_equal(p.text, "");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, kc_test_ctx_setup, kc_test_ctx_teardown)
@@ -598,6 +636,7 @@ int main(void)
         T(every_truncation_fails_cleanly),
         T(every_byte_flip_is_handled),
         T(allocation_failures_leave_nothing_behind),
+        T(pointer_walker_pushes_and_pops),
         T(positions_are_optional),
         T(pointer_tokens_are_escaped_and_cut_safely),
     };
