@@ -59,6 +59,12 @@ typedef enum jl_op {
     JL_OP_COUNT_
 } jl_op;
 
+/* The two-operand comparisons, ==, !=, ===, !==, <, <=, >, >= (adjacent above). */
+static inline int kc_jl_is_comparison(unsigned op)
+{
+    return op >= JL_EQ && op <= JL_GE;
+}
+
 /* One step of a variable path: an object key, or an array index when idx >= 0. */
 typedef struct jl_seg {
     const char *key; /* NUL-terminated, in the expression's arena */

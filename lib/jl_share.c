@@ -105,22 +105,10 @@ static int is_plain_operand(const jl_node *n)
 /* A comparison or "in" between two plain operands, not both constant. */
 static int is_leaf(const jl_node *n)
 {
-    switch ((jl_op)n->op) {
-    case JL_EQ:
-    case JL_NE:
-    case JL_SEQ:
-    case JL_SNE:
-    case JL_LT:
-    case JL_LE:
-    case JL_GT:
-    case JL_GE:
-    case JL_IN:
-        return n->nargs == 2 && !(n->flags & JL_F_SPREAD) && is_plain_operand(&n->args[0]) &&
-               is_plain_operand(&n->args[1]) &&
-               !(n->args[0].op == JL_CONST && n->args[1].op == JL_CONST);
-    default:
-        return 0;
-    }
+    return (kc_jl_is_comparison(n->op) || n->op == JL_IN) && n->nargs == 2 &&
+           !(n->flags & JL_F_SPREAD) && is_plain_operand(&n->args[0]) &&
+           is_plain_operand(&n->args[1]) &&
+           !(n->args[0].op == JL_CONST && n->args[1].op == JL_CONST);
 }
 
 typedef struct slot {
