@@ -1122,17 +1122,45 @@ static int pos_cmp(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
-/* Adds the root, moves the table into the arena and sorts it by address. */
+/* Whether items[0..n) are in address order already. */
+static int pos_sorted(const kc_pos *items, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if ((uintptr_t)items[i - 1].v > (uintptr_t)items[i].v)
+            return 0;
+    return 1;
+}
+
+/* Adds the root, moves the table into the arena and sorts it by address.
+ * Containers record their children as they close, each right after its
+ * array was allocated, so within one arena chunk the records arrive in
+ * address order: then only the root needs placing, and qsort is for
+ * documents that spread over several chunks. */
 static kc_status finish_positions(reader *r, const kc_value *root, kc_pos_table *out)
 {
+    const size_t n = r->npos;
     kc_status st = record_pos(r, root, &r->slots[0], 0);
     if (st != KC_OK)
         return st;
     kc_pos *items = kc_arena_array(r->arena, r->npos, sizeof *items);
     if (!items)
         return fail_alloc(r);
-    memcpy(items, r->pos, r->npos * sizeof *items);
-    qsort(items, r->npos, sizeof *items, pos_cmp);
+    if (pos_sorted(r->pos, n)) {
+        size_t lo = 0, hi = n; /* where the root goes */
+        while (lo < hi) {
+            const size_t mid = lo + (hi - lo) / 2;
+            if ((uintptr_t)r->pos[mid].v < (uintptr_t)root)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memcpy(items, r->pos, lo * sizeof *items);
+        items[lo] = r->pos[n];
+        memcpy(items + lo + 1, r->pos + lo, (n - lo) * sizeof *items);
+    } else {
+        memcpy(items, r->pos, r->npos * sizeof *items);
+        qsort(items, r->npos, sizeof *items, pos_cmp);
+    }
     out->items = items;
     out->n = r->npos;
     return KC_OK;

@@ -238,6 +238,45 @@ static void strings_keep_their_decoded_length(void **state)
     kc_arena_free(&arena);
 }
 
+/* The position table is in address order whether the document fits one
+ * arena chunk (records arrive in order) or spreads over many (sorted), and
+ * every value's position is found. */
+static void position_table_is_ordered_across_chunks(void **state)
+{
+    fixture *f = *state;
+    char text[16384];
+    size_t len = 0;
+    len += (size_t)snprintf(text + len, sizeof text - len, "[");
+    for (int i = 0; i < 300; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s{\"k%d\": [%d, \"s%d\"]}",
+                                i ? "," : "", i, i, i);
+    len += (size_t)snprintf(text + len, sizeof text - len, "]");
+    assert_true(len < sizeof text);
+    static const size_t firsts[] = {256, 1 << 20};
+    for (size_t c = 0; c < 2; c++) {
+        kc_arena arena;
+        kc_arena_init(&arena, f->ctx, firsts[c], 0);
+        kc_value root;
+        kc_pos_table pos;
+        assert_int_equal(kc_json_read(&arena, text, len, &default_opts, &root, &pos, NULL), KC_OK);
+        assert_int_equal(pos.n, 1 + 300 * 4);
+        for (size_t i = 1; i < pos.n; i++)
+            assert_true((uintptr_t)pos.items[i - 1].v < (uintptr_t)pos.items[i].v);
+        assert_non_null(kc_pos_find(&pos, &root));
+        for (uint32_t i = 0; i < root.n; i++) {
+            const kc_value *obj = &root.u.items[i];
+            const kc_pos *p = kc_pos_find(&pos, obj);
+            assert_non_null(p);
+            assert_int_equal(text[p->offset], '{');
+            const kc_value *arr = &obj->u.members[0].val;
+            p = kc_pos_find(&pos, &arr->u.items[1]);
+            assert_non_null(p);
+            assert_int_equal(text[p->offset], '"');
+        }
+        kc_arena_free(&arena);
+    }
+}
+
 static void positions_of_nested_values_and_keys(void **state)
 {
     fixture *f = *state;
@@ -627,6 +666,7 @@ int main(void)
         T(valid_inputs_round_trip),
         T(strings_keep_their_decoded_length),
         T(positions_of_nested_values_and_keys),
+        T(position_table_is_ordered_across_chunks),
         T(depth_limit_counts_containers),
         T(very_deep_input_is_rejected_quickly),
         T(node_limit_counts_every_value),
