@@ -121,12 +121,14 @@ kc_status kc_jl_compile(const kc_ctx *ctx, kc_arena *arena, const kc_value *expr
 
 /* Finds subexpressions that occur more than once at the top scope of the
  * given trees (across all of them: a rule set shares between rules) and gives
- * each group one memo index, so evaluation computes it once per run. Returns
- * the number of indices used (indices are 1..n). Dotted variables also get
- * the index of their parent object (pmemo), so "act.kind" and "act.tags" look
- * "act" up once. Custom operators are taken
- * to be pure functions of their arguments. tmp allocations use ctx; on
- * KC_ENOMEM nothing is marked and *nmemo is 0. */
+ * each group one memo index, so evaluation computes it once per run. Every
+ * plain variable (fixed path, no default) at the top scope gets an index even
+ * when read once, and comparisons of such variables and constants are marked
+ * JL_AUX_LEAF: kc_jl_test reads them in place. Returns the number of indices
+ * used (indices are 1..n). Dotted variables also get the index of their
+ * parent object (pmemo), so "act.kind" and "act.tags" look "act" up once.
+ * Custom operators are taken to be pure functions of their arguments. tmp
+ * allocations use ctx; on KC_ENOMEM nothing is marked and *nmemo is 0. */
 kc_status kc_jl_share(const kc_ctx *ctx, jl_node *const *roots, size_t nroots, uint32_t *nmemo);
 
 /* Name of an operator (for messages and rendering), e.g. "==". */

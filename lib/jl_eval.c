@@ -1487,9 +1487,9 @@ static const kc_value *fetch_var(jl_state *st, const jl_node *n, const jl_scope 
     return &m->v;
 }
 
-/* An operand of a leaf test, read in place without the general evaluator: a
- * constant, or a plain top-scope variable (the compiler gives each one a
- * memo slot). NULL sends the leaf down the general path. */
+/* An operand read in place without the general evaluator: a constant, or a
+ * plain top-scope variable (kc_jl_share gives each one a memo slot). NULL
+ * sends the caller down the general path. */
 static inline const kc_value *leaf_arg(jl_state *st, const jl_node *n, const jl_scope *sc)
 {
     if (n->op == JL_CONST)
