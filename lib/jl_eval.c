@@ -299,6 +299,70 @@ static const kc_value *walk_dotted(const kc_value *base, const char *s, size_t l
     return cur;
 }
 
+/* One step of a path, trying the member index *hint first: scenarios of one
+ * shape keep their keys in the same order, so the scan is usually skipped.
+ * *hint is updated on a scan that finds the key. */
+static inline const kc_value *step_hinted(const kc_value *cur, const jl_seg *sg, uint32_t *hint)
+{
+    if (cur->type != KC_TYPE_OBJECT)
+        return step(cur, sg->key, sg->len, sg->hash, sg->idx);
+    const kc_member *ms = cur->u.members;
+    const uint32_t h = *hint;
+    if (h < cur->n && ms[h].khash == sg->hash && ms[h].klen == sg->len &&
+        kc_bytes_equal(ms[h].key, sg->key, sg->len))
+        return &ms[h].val;
+    for (uint32_t i = 0; i < cur->n; i++)
+        if (ms[i].khash == sg->hash && ms[i].klen == sg->len &&
+            kc_bytes_equal(ms[i].key, sg->key, sg->len)) {
+            *hint = i;
+            return &ms[i].val;
+        }
+    return NULL;
+}
+
+/* The value at the fixed path of n (at least one step) in scope sc, or NULL
+ * when it is absent. At the top scope the parent object is looked up once
+ * per run for all its fields (pmemo), and the last step tries *hint first. */
+static const kc_value *lookup_path(jl_state *st, const jl_node *n, const jl_scope *sc,
+                                   uint32_t *hint)
+{
+    const jl_seg *segs = n->u.path.segs;
+    const uint32_t ns = n->u.path.nsegs;
+    const kc_value *base = sc->data;
+    if (!base)
+        return NULL;
+    if (ns > 1) {
+        if (n->pmemo && !sc->up && n->pmemo < st->cap_memo) {
+            jl_memo *p = &st->memo[n->pmemo];
+            if (p->gen != st->gen) {
+                const kc_value *parent = ns == 2 ? step_hinted(base, &segs[0], &p->hint)
+                                                 : walk_segs(base, segs, ns - 1);
+                p->v = parent ? *parent : kc_v_unknown();
+                p->gen = st->gen;
+            }
+            base = p->v.type == KC_TYPE_UNKNOWN_ ? NULL : &p->v;
+        } else {
+            base = walk_segs(base, segs, ns - 1);
+        }
+        if (!base)
+            return NULL;
+    }
+    return step_hinted(base, &segs[ns - 1], hint);
+}
+
+/* Reads a plain top-scope variable and remembers it in m for the run. NULL
+ * when the fact is absent (or the path is the whole scope): the general path
+ * then decides what that reads as and records the missing fact. */
+static const kc_value *fetch_var(jl_state *st, const jl_node *n, const jl_scope *sc, jl_memo *m)
+{
+    const kc_value *found = n->u.path.nsegs ? lookup_path(st, n, sc, &m->hint) : NULL;
+    if (!found)
+        return NULL;
+    m->v = *found;
+    m->gen = st->gen;
+    return &m->v;
+}
+
 /* A scope's own value as a result: iterator frames live on the C stack, so
  * they are copied before they can outlive it. */
 static kc_status scope_value(jl_state *st, const kc_value *data, kc_value *out)
@@ -368,22 +432,13 @@ OPFN eval_var(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
         }
         if (found == base)
             return scope_value(st, base, out);
-    } else if (n->pmemo && !sc->up && n->pmemo < st->cap_memo) {
-        /* The parent object is looked up once per run for all its fields. */
-        jl_memo *m = &st->memo[n->pmemo];
-        if (m->gen != st->gen) {
-            const kc_value *parent = walk_segs(base, n->u.path.segs, n->u.path.nsegs - 1);
-            m->v = parent ? *parent : kc_v_unknown();
-            m->gen = st->gen;
-        }
-        const jl_seg *last = &n->u.path.segs[n->u.path.nsegs - 1];
-        found = m->v.type == KC_TYPE_UNKNOWN_
-                    ? NULL
-                    : step(&m->v, last->key, last->len, last->hash, last->idx);
     } else {
         if (n->u.path.nsegs == 0)
             return scope_value(st, base, out);
-        found = walk_segs(base, n->u.path.segs, n->u.path.nsegs);
+        uint32_t scratch = 0;
+        uint32_t *hint = n->memo && !sc->up && n->memo < st->cap_memo ? &st->memo[n->memo].hint
+                                                                       : &scratch;
+        found = lookup_path(st, n, sc, hint);
     }
     if (found && found->type != KC_TYPE_NULL) {
         *out = *found;
@@ -666,7 +721,42 @@ static int order(const kc_value *a, const kc_value *b)
 }
 
 /* One link of a comparison chain: 1 holds, 0 fails, -1 NaN. */
-static int compare(jl_op op, const kc_value *a, const kc_value *b)
+static NOINLINE int compare_general(jl_op op, const kc_value *a, const kc_value *b);
+
+static inline int compare(jl_op op, const kc_value *a, const kc_value *b)
+{
+    /* The common cases inline, without the conversions of compare_general. */
+    if (a->type == KC_TYPE_NUMBER && b->type == KC_TYPE_NUMBER) {
+        const double x = a->u.num, y = b->u.num;
+        switch (op) {
+        case JL_EQ:
+        case JL_SEQ:
+            return x == y;
+        case JL_NE:
+        case JL_SNE:
+            return x != y;
+        case JL_LT:
+            return x < y;
+        case JL_LE:
+            return x <= y;
+        case JL_GT:
+            return x > y;
+        default:
+            return x >= y;
+        }
+    }
+    if (a->type == b->type && (a->type == KC_TYPE_STRING || a->type == KC_TYPE_BOOL) &&
+        op >= JL_EQ && op <= JL_SNE) {
+        /* Equality of two strings or two booleans, loose or strict alike. */
+        const int eq = a->type == KC_TYPE_STRING ? kc_str_equal(a, b)
+                                                 : a->u.boolean == b->u.boolean;
+        return (op == JL_EQ || op == JL_SEQ) ? eq : !eq;
+    }
+    return compare_general(op, a, b);
+}
+
+/* compare() for every other pair of types. */
+static NOINLINE int compare_general(jl_op op, const kc_value *a, const kc_value *b)
 {
     int r;
     switch (op) {
@@ -909,16 +999,21 @@ static int contains_bytes(const char *hay, size_t hn, const char *needle, size_t
     return 0;
 }
 
+/* a is an element of the array arr (strict equality). */
+static inline int in_array(const kc_value *a, const kc_value *arr)
+{
+    for (uint32_t i = 0; i < arr->n; i++)
+        if (strict_equal(a, &arr->u.items[i]))
+            return 1;
+    return 0;
+}
+
 /* a in b: an element of the array b, or a substring of the string b. */
 static kc_status in_test(jl_state *st, const kc_value *a, const kc_value *b, int *found)
 {
     *found = 0;
     if (b->type == KC_TYPE_ARRAY) {
-        for (uint32_t i = 0; i < b->n; i++)
-            if (strict_equal(a, &b->u.items[i])) {
-                *found = 1;
-                break;
-            }
+        *found = in_array(a, b);
     } else if (b->type == KC_TYPE_STRING) {
         kc_value needle;
         kc_status s = as_string(st, a, &needle);
@@ -1429,77 +1524,27 @@ static int remember_truth(jl_state *st, const jl_node *n, const jl_scope *sc, in
     return t;
 }
 
-/* One step of a path, trying the member index *hint first: scenarios of one
- * shape keep their keys in the same order, so the scan is usually skipped.
- * *hint is updated on a scan that finds the key. */
-static inline const kc_value *step_hinted(const kc_value *cur, const jl_seg *sg, uint32_t *hint)
+/* A plain top-scope variable read in place, from its memo slot (kc_jl_share
+ * gives each one a slot); NULL sends the caller down the general path. */
+static inline const kc_value *leaf_fact(jl_state *st, const jl_node *v, const jl_scope *sc)
 {
-    if (cur->type != KC_TYPE_OBJECT)
-        return step(cur, sg->key, sg->len, sg->hash, sg->idx);
-    const kc_member *ms = cur->u.members;
-    const uint32_t h = *hint;
-    if (h < cur->n && ms[h].khash == sg->hash && ms[h].klen == sg->len &&
-        kc_bytes_equal(ms[h].key, sg->key, sg->len))
-        return &ms[h].val;
-    for (uint32_t i = 0; i < cur->n; i++)
-        if (ms[i].khash == sg->hash && ms[i].klen == sg->len &&
-            kc_bytes_equal(ms[i].key, sg->key, sg->len)) {
-            *hint = i;
-            return &ms[i].val;
-        }
-    return NULL;
-}
-
-/* Reads a top-scope variable for a leaf test and remembers it for the run.
- * NULL when the fact is absent (or the path is the whole scope): the general
- * path then decides what that reads as and records the missing fact. */
-static const kc_value *fetch_var(jl_state *st, const jl_node *n, const jl_scope *sc, jl_memo *m)
-{
-    const jl_seg *segs = n->u.path.segs;
-    const uint32_t ns = n->u.path.nsegs;
-    const kc_value *base = sc->data;
-    if (ns == 0 || !base)
+    if (!v->memo || v->memo >= st->cap_memo)
         return NULL;
-    if (ns > 1) {
-        if (n->pmemo && n->pmemo < st->cap_memo) {
-            /* The parent object is looked up once per run for all its fields. */
-            jl_memo *p = &st->memo[n->pmemo];
-            if (p->gen != st->gen) {
-                const kc_value *parent = ns == 2 ? step_hinted(base, &segs[0], &p->hint)
-                                                 : walk_segs(base, segs, ns - 1);
-                p->v = parent ? *parent : kc_v_unknown();
-                p->gen = st->gen;
-            }
-            if (p->v.type == KC_TYPE_UNKNOWN_)
-                return NULL;
-            base = &p->v;
-        } else {
-            base = walk_segs(base, segs, ns - 1);
-            if (!base)
-                return NULL;
-        }
-    }
-    const kc_value *found = step_hinted(base, &segs[ns - 1], &m->hint);
-    if (!found)
-        return NULL;
-    m->v = *found;
-    m->gen = st->gen;
-    return &m->v;
+    jl_memo *m = &st->memo[v->memo];
+    if (m->gen == st->gen)
+        return &m->v;
+    return fetch_var(st, v, sc, m);
 }
 
 /* An operand read in place without the general evaluator: a constant, or a
- * plain top-scope variable (kc_jl_share gives each one a memo slot). NULL
- * sends the caller down the general path. */
+ * plain top-scope variable. NULL sends the caller down the general path. */
 static inline const kc_value *leaf_arg(jl_state *st, const jl_node *n, const jl_scope *sc)
 {
     if (n->op == JL_CONST)
         return &n->u.k;
-    if (n->op != JL_VAR || n->flags || !n->memo || sc->up || n->memo >= st->cap_memo)
+    if (n->op != JL_VAR || n->flags || sc->up)
         return NULL;
-    jl_memo *m = &st->memo[n->memo];
-    if (m->gen == st->gen)
-        return &m->v;
-    return fetch_var(st, n, sc, m);
+    return leaf_fact(st, n, sc);
 }
 
 /* The general path of kc_jl_test: operands that need evaluating, unknown
@@ -1562,61 +1607,7 @@ static NOINLINE int test_slow(jl_state *st, const jl_node *n, const jl_scope *sc
     return is_unknown(&a) ? KC_TV_UNKNOWN : remember_truth(st, n, sc, truthy(&a));
 }
 
-/* a OP b for a leaf whose operands have the same scalar type, inline; other
- * pairs go to compare(). 1 holds, 0 fails, -1 NaN. */
-static inline int leaf_compare(jl_op op, const kc_value *a, const kc_value *b)
-{
-    if (a->type == b->type) {
-        if (a->type == KC_TYPE_NUMBER) {
-            const double x = a->u.num, y = b->u.num;
-            switch (op) {
-            case JL_EQ:
-            case JL_SEQ:
-                return x == y;
-            case JL_NE:
-            case JL_SNE:
-                return x != y;
-            case JL_LT:
-                return x < y;
-            case JL_LE:
-                return x <= y;
-            case JL_GT:
-                return x > y;
-            case JL_GE:
-                return x >= y;
-            default:
-                break;
-            }
-        } else if (a->type == KC_TYPE_STRING || a->type == KC_TYPE_BOOL) {
-            const int eq = a->type == KC_TYPE_STRING ? kc_str_equal(a, b)
-                                                     : a->u.boolean == b->u.boolean;
-            switch (op) {
-            case JL_EQ:
-            case JL_SEQ:
-                return eq;
-            case JL_NE:
-            case JL_SNE:
-                return !eq;
-            default:
-                break;
-            }
-        }
-    }
-    return compare(op, a, b);
-}
-
 static int test_inner(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status);
-
-/* A leaf's variable operand: kc_jl_share gave it a memo slot. */
-static inline const kc_value *leaf_fact(jl_state *st, const jl_node *v, const jl_scope *sc)
-{
-    if (!v->memo || v->memo >= st->cap_memo)
-        return NULL;
-    jl_memo *m = &st->memo[v->memo];
-    if (m->gen == st->gen)
-        return &m->v;
-    return fetch_var(st, v, sc, m);
-}
 
 /* A leaf comparing facts and constants read in place (JL_AUX_LEAF). Out of
  * line, so the connectives that call it keep a small frame. Returns -1 when
@@ -1633,28 +1624,17 @@ static NOINLINE int test_leaf(jl_state *st, const jl_node *n, const jl_scope *sc
     const kc_value *b = (n->aux & JL_AUX_VAR1) ? leaf_fact(st, y, sc) : &y->u.k;
     if (!b)
         return -1;
-    int r = 0;
+    int r;
     if (n->op == JL_IN) {
+        /* A string searched with "in" (a substring test) is the general
+         * path's. */
         if (b->type != KC_TYPE_ARRAY)
             return -1;
-        const kc_value *it = b->u.items, *end = it + b->n;
-        if (a->type == KC_TYPE_STRING) {
-            for (; it < end && !r; it++)
-                r = it->type == KC_TYPE_STRING && kc_str_equal(a, it);
-        } else {
-            for (; it < end && !r; it++)
-                r = kc_same(a, it);
-        }
-    } else {
-        r = leaf_compare((jl_op)n->op, a, b);
-        if (r < 0)
-            return -1;
+        r = in_array(a, b);
+    } else if ((r = compare((jl_op)n->op, a, b)) < 0) {
+        return -1;
     }
-    if (n->memo && n->memo < st->cap_memo) {
-        st->memo[n->memo].tgen = st->gen;
-        st->memo[n->memo].truth = r;
-    }
-    return r;
+    return remember_truth(st, n, sc, r);
 }
 
 /* The cheap cases of a test, inline wherever a truth value is needed: a
