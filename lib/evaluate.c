@@ -205,14 +205,19 @@ static int by_rule_p(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Judges one rule: fired, not fired, undecided, or a problem. */
-static kc_status eval_rule(kc_result *res, uint32_t i, const jl_scope *root)
+/* Judges one rule: fired, not fired, undecided, or a problem. matched: the
+ * rule is visited because its guard matched (rs_index.c), so the part of its
+ * condition that is the guard holds and is not tested again. */
+static kc_status eval_rule(kc_result *res, uint32_t i, const jl_scope *root, int matched)
 {
     const kc_ruleset *rs = res->rs;
     const rs_rule *r = &rs->rules[i];
     size_t mark = res->st.nmissing;
     kc_status s = KC_OK;
-    int t = kc_jl_test(&res->st, &r->when, root, &s);
+    const uint32_t part = matched ? rs->guard_part[i] : RS_PART_NONE;
+    int t = part == RS_PART_WHOLE ? KC_TV_TRUE
+            : part == RS_PART_NONE ? kc_jl_test(&res->st, &r->when, root, &s)
+                                   : kc_jl_test_except(&res->st, &r->when, part, root, &s);
     if (t == KC_TV_ERROR && s == KC_ETHROWN) {
         s = note_problem(res, i);
     } else if (t == KC_TV_UNKNOWN) {
@@ -248,7 +253,7 @@ static kc_status eval_contains(kc_result *res, const rs_group *grp, const kc_val
     kc_status s = KC_OK;
     if (v->type == KC_TYPE_STRING) {
         for (uint32_t k = 0; k < grp->nall && s == KC_OK; k++)
-            s = eval_rule(res, grp->all[k], root);
+            s = eval_rule(res, grp->all[k], root, 0);
         return s;
     }
     if (v->type != KC_TYPE_ARRAY)
@@ -265,7 +270,7 @@ static kc_status eval_contains(kc_result *res, const rs_group *grp, const kc_val
             const uint32_t r = grp->rules[k];
             if (res->seen[r] != res->seen_gen) {
                 res->seen[r] = res->seen_gen;
-                s = eval_rule(res, r, root);
+                s = eval_rule(res, r, root, 1);
             }
         }
     }
@@ -323,7 +328,7 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
     res->st.err = err;
     kc_status s = KC_OK;
     for (uint32_t i = 0; i < rs->nplain && s == KC_OK; i++)
-        s = eval_rule(res, rs->plain[i], &root);
+        s = eval_rule(res, rs->plain[i], &root, 0);
     for (uint32_t g = 0; g < rs->ngroups && s == KC_OK; g++) {
         const rs_group *grp = &rs->groups[g];
         size_t mark = res->st.nmissing;
@@ -345,7 +350,7 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
             /* The fact is missing: every rule of the group is undecided or
              * decided by its other parts; evaluate them all. */
             for (uint32_t k = 0; k < grp->nall && s == KC_OK; k++)
-                s = eval_rule(res, grp->all[k], &root);
+                s = eval_rule(res, grp->all[k], &root, 0);
             continue;
         }
         if (grp->kind == RS_GUARD_CONTAINS) {
@@ -355,7 +360,7 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
         const int32_t d = kc_rs_group_find(grp, &v);
         for (uint32_t k = d < 0 ? 0 : grp->start[d]; d >= 0 && k < grp->start[d + 1] && s == KC_OK;
              k++)
-            s = eval_rule(res, grp->rules[k], &root);
+            s = eval_rule(res, grp->rules[k], &root, 1);
     }
     /* Groups visit rules out of order; lists are reported in rule order. */
     if (res->nundecided > 1)

@@ -193,6 +193,12 @@ kc_value *kc_jl_call_new_array(kc_call *call, size_t n);
 #define KC_TV_ERROR 3
 int kc_jl_test(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status);
 
+/* kc_jl_test of an "and" whose part args[part] is already known to hold:
+ * only the other parts are tested. Any other n, or a part out of range, is
+ * tested whole. */
+int kc_jl_test_except(jl_state *st, const jl_node *n, uint32_t part, const jl_scope *sc,
+                      kc_status *status);
+
 /* The value of a plain top-scope variable (or a constant) read in place, and
  * remembered for the rest of the run; NULL when n is anything else or the
  * fact is absent: kc_jl_eval then gives the answer. */

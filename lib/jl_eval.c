@@ -1659,29 +1659,40 @@ static inline int test_node(jl_state *st, const jl_node *n, const jl_scope *sc, 
     return test_inner(st, n, sc, status);
 }
 
+/* "and" / "or" with Kleene logic: a decisive part wins over unknown parts.
+ * Part `skip` (UINT32_MAX: none) is taken to hold without testing it. */
+static int test_andor(jl_state *st, const jl_node *n, uint32_t skip, const jl_scope *sc,
+                      kc_status *status)
+{
+    const int want = n->op == JL_OR; /* the decisive truth value */
+    int unknown = 0;
+    for (uint32_t i = 0; i < n->nargs; i++) {
+        if (i == skip) {
+            if (want)
+                return remember_truth(st, n, sc, want);
+            continue;
+        }
+        int t = test_node(st, &n->args[i], sc, status);
+        if (t == KC_TV_ERROR)
+            return t;
+        if (t == KC_TV_UNKNOWN)
+            unknown = 1;
+        else if (t == want)
+            return remember_truth(st, n, sc, want);
+    }
+    if (unknown)
+        return KC_TV_UNKNOWN;
+    return remember_truth(st, n, sc, n->nargs ? !want : 0);
+}
+
 /* Connectives, and everything test_node could not answer. */
 static NOINLINE int test_inner(jl_state *st, const jl_node *n, const jl_scope *sc,
                                kc_status *status)
 {
     switch ((jl_op)n->op) {
     case JL_AND:
-    case JL_OR: {
-        /* Kleene: a decisive part wins over unknown parts. */
-        const int want = n->op == JL_OR; /* the decisive truth value */
-        int unknown = 0;
-        for (uint32_t i = 0; i < n->nargs; i++) {
-            int t = test_node(st, &n->args[i], sc, status);
-            if (t == KC_TV_ERROR)
-                return t;
-            if (t == KC_TV_UNKNOWN)
-                unknown = 1;
-            else if (t == want)
-                return remember_truth(st, n, sc, want);
-        }
-        if (unknown)
-            return KC_TV_UNKNOWN;
-        return remember_truth(st, n, sc, n->nargs ? !want : 0);
-    }
+    case JL_OR:
+        return test_andor(st, n, UINT32_MAX, sc, status);
     case JL_NOT:
     case JL_NOTNOT: {
         int t = n->nargs ? test_node(st, &n->args[0], sc, status) : 0;
@@ -1697,6 +1708,14 @@ static NOINLINE int test_inner(jl_state *st, const jl_node *n, const jl_scope *s
 int kc_jl_test(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status)
 {
     return test_node(st, n, sc, status);
+}
+
+int kc_jl_test_except(jl_state *st, const jl_node *n, uint32_t part, const jl_scope *sc,
+                      kc_status *status)
+{
+    if (n->op != JL_AND || part >= n->nargs)
+        return test_node(st, n, sc, status);
+    return test_andor(st, n, part, sc, status);
 }
 
 const kc_value *kc_jl_fact(jl_state *st, const jl_node *n, const jl_scope *sc)

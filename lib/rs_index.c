@@ -85,21 +85,28 @@ static int weak(const guard *g)
  *   - for an "or", one guard on the same fact found in every part, with the
  *     union of their constants: the rule needs one of the parts.
  * Unions are made in arena. Returns 1 found, 0 none, -1 out of memory. */
-static int find_guard(const jl_node *n, unsigned depth, kc_arena *arena, guard *g)
+static int find_guard(const jl_node *n, unsigned depth, kc_arena *arena, guard *g,
+                      uint32_t *part)
 {
-    if (guard_of(n, g))
+    *part = RS_PART_NONE;
+    if (guard_of(n, g)) {
+        *part = RS_PART_WHOLE;
         return 1;
+    }
     if (depth > 8 || n->nargs == 0)
         return 0;
     if (n->op == JL_AND) {
         int found = 0;
         for (uint32_t i = 0; i < n->nargs; i++) {
             guard c;
-            int r = find_guard(&n->args[i], depth + 1, arena, &c);
+            uint32_t sub;
+            int r = find_guard(&n->args[i], depth + 1, arena, &c, &sub);
             if (r < 0)
                 return r;
             if (r && (!found || (weak(g) && !weak(&c)))) {
                 *g = c;
+                /* Only a part that is the guard itself is known to hold. */
+                *part = sub == RS_PART_WHOLE ? i : RS_PART_NONE;
                 found = 1;
             }
         }
@@ -112,7 +119,8 @@ static int find_guard(const jl_node *n, unsigned depth, kc_arena *arena, guard *
     if (n->nargs > sizeof parts / sizeof parts[0])
         return 0;
     for (uint32_t i = 0; i < n->nargs; i++) {
-        int r = find_guard(&n->args[i], depth + 1, arena, &parts[i]);
+        uint32_t sub;
+        int r = find_guard(&n->args[i], depth + 1, arena, &parts[i], &sub);
         if (r <= 0)
             return r;
         if (parts[i].kind != parts[0].kind ||
@@ -128,7 +136,7 @@ static int find_guard(const jl_node *n, unsigned depth, kc_arena *arena, guard *
         for (uint32_t v = 0; v < parts[i].nvals; v++)
             u[k++] = parts[i].vals[v];
     *g = (guard){parts[0].fact, parts[0].kind, u, total};
-    return 1;
+    return 1; /* *part stays RS_PART_NONE: no one part is known to hold */
 }
 
 static int same_value(const kc_value *a, const kc_value *b)
@@ -146,14 +154,15 @@ kc_status kc_rs_index(kc_ruleset *rs, kc_arena *arena)
     uint32_t *nvals = kc_mem_calloc(ctx, n ? n : 1, sizeof *nvals);
     const jl_node **facts = kc_mem_calloc(ctx, n ? n : 1, sizeof *facts); /* per group */
     unsigned *kinds = kc_mem_calloc(ctx, n ? n : 1, sizeof *kinds);      /* per group */
+    uint32_t *part = kc_arena_array(arena, n ? n : 1, sizeof *part);
     kc_status st = KC_ENOMEM;
-    if (!group || !vals || !nvals || !facts || !kinds)
+    if (!group || !vals || !nvals || !facts || !kinds || !part)
         goto done;
     uint32_t ngroups = 0, nplain = 0;
     for (uint32_t i = 0; i < n; i++) {
         guard gd = {NULL, 0, NULL, 0};
         group[i] = UINT32_MAX;
-        int r = find_guard(&rs->rules[i].when, 0, arena, &gd);
+        int r = find_guard(&rs->rules[i].when, 0, arena, &gd, &part[i]);
         if (r < 0)
             goto done;
         if (r == 0) {
@@ -270,6 +279,7 @@ kc_status kc_rs_index(kc_ruleset *rs, kc_arena *arena)
     rs->nplain = nplain;
     rs->groups = groups;
     rs->ngroups = ngroups;
+    rs->guard_part = part;
     st = KC_OK;
 done:
     kc_mem_free(ctx, group);

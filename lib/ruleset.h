@@ -71,6 +71,10 @@ typedef struct rs_rule {
  * whose constants match it. */
 #define RS_GUARD_EQ 0u
 #define RS_GUARD_CONTAINS 1u
+/* Where a rule's guard sits in its condition (kc_ruleset.guard_part): a rule
+ * visited because its guard matched need not test that part again. */
+#define RS_PART_NONE UINT32_MAX         /* unknown or nested: test everything */
+#define RS_PART_WHOLE (UINT32_MAX - 1u) /* the guard is the whole condition */
 typedef struct rs_group {
     const jl_node *fact;    /* the var node of P */
     unsigned kind;          /* RS_GUARD_* */
@@ -105,6 +109,9 @@ struct kc_ruleset {
     uint32_t nplain;
     const rs_group *groups;
     uint32_t ngroups;
+    /* Per rule: RS_PART_* or the index of the part of its top-level "and"
+     * that is its guard. */
+    const uint32_t *guard_part;
 };
 
 /* Builds the guard index (rs_index.c) into rs's arena. */

@@ -355,8 +355,16 @@ static const char index_rules[] =
     TWIN("bool-then-eq", "{\"and\": [{\"===\": [{\"var\": \"x\"}, true]}, "
                          "{\"===\": [{\"var\": \"r.t\"}, \"a\"]}]}") ",\n"
     TWIN("mixed-or", "{\"or\": [{\"===\": [{\"var\": \"r.t\"}, \"a\"]}, "
-                     "{\"in\": [\"n\", {\"var\": \"tags\"}]}]}") "\n"
+                     "{\"in\": [\"n\", {\"var\": \"tags\"}]}]}") ",\n"
+    /* The guard as the whole condition, as the middle part of an "and"
+     * (visited rules skip testing it), and inside a nested "and". */
+    TWIN("whole", "{\"in\": [{\"var\": \"r.t\"}, [\"a\", \"c\"]]}") ",\n"
+    TWIN("middle", "{\"and\": [{\">\": [{\"var\": \"n\"}, 1]}, "
+                   "{\"in\": [\"d\", {\"var\": \"tags\"}]}, {\"===\": [{\"var\": \"x\"}, true]}]}") ",\n"
+    TWIN("nested", "{\"and\": [{\"!==\": [{\"var\": \"x\"}, false]}, "
+                   "{\"and\": [{\"===\": [{\"var\": \"r.t\"}, \"c\"]}, {\"var\": \"x\"}]}]}") "\n"
     " ]}";
+#define INDEX_RULES 16
 
 /* Definition-order index of the rule called id (asserts it exists). */
 static size_t rule_index(const kc_ruleset *rs, const char *id)
@@ -390,6 +398,8 @@ static void index_skips_only_rules_that_cannot_hold(void **state)
         "{\"tags\": [\"d\"]}",
         "{\"r\": {\"t\": \"b\"}, \"x\": null, \"tags\": null, \"al\": []}",
         "{}",
+        "{\"n\": 2, \"x\": true, \"tags\": [\"d\"], \"r\": {\"t\": \"d\"}}",
+        "{\"n\": 2, \"x\": false, \"tags\": [\"e\", \"d\"], \"r\": {\"t\": \"c\"}}",
     };
     for (size_t c = 0; c < sizeof scenarios / sizeof scenarios[0]; c++) {
         kc_doc *doc = NULL;
@@ -397,22 +407,22 @@ static void index_skips_only_rules_that_cannot_hold(void **state)
             kc_doc_parse(t->ctx, scenarios[c], strlen(scenarios[c]), "s", &doc, &err), KC_OK);
         assert_int_equal(kc_evaluate(rs, kc_doc_root(doc), res, &err), KC_OK);
         /* 0 neither, 1 fired, 2 undecided; by rule index (twins adjacent). */
-        int state_of[10] = {0};
+        int state_of[INDEX_RULES] = {0};
         for (size_t i = 0; i < kc_result_fired_count(res); i++) {
             kc_finding fd;
             assert_int_equal(kc_result_fired(res, i, &fd), KC_OK);
             size_t r = rule_index(rs, fd.rule);
-            assert_true(r < 10);
+            assert_true(r < INDEX_RULES);
             assert_int_equal(state_of[r], 0); /* judged once */
             state_of[r] = 1;
         }
         for (size_t i = 0; i < kc_result_undecided_count(res); i++) {
             size_t r = rule_index(rs, kc_result_undecided(res, i));
-            assert_true(r < 10);
+            assert_true(r < INDEX_RULES);
             assert_int_equal(state_of[r], 0);
             state_of[r] = 2;
         }
-        for (size_t r = 0; r < 10; r += 2) {
+        for (size_t r = 0; r < INDEX_RULES; r += 2) {
             if (state_of[r] != state_of[r + 1])
                 fail_msg("scenario %zu: rule %zu is %d, its unindexed twin %d", c, r, state_of[r],
                          state_of[r + 1]);
@@ -422,6 +432,13 @@ static void index_skips_only_rules_that_cannot_hold(void **state)
          * duplicated tags once). */
         for (size_t r = 0; r < (c == 0 ? 10u : c == 1 ? 6u : 0u); r++)
             assert_int_equal(state_of[r], 1);
+        /* The rules whose guard part is skipped: each state is reached. */
+        static const int whole[] = {1, 1, 1, 0, 2, 2, 0, 2, 0, 1};
+        static const int middle[] = {0, 2, 0, 2, 0, 2, 0, 2, 1, 0};
+        static const int nested[] = {0, 1, 0, 0, 2, 2, 0, 2, 0, 0};
+        assert_int_equal(state_of[10], whole[c]);
+        assert_int_equal(state_of[12], middle[c]);
+        assert_int_equal(state_of[14], nested[c]);
         kc_doc_free(doc);
     }
     kc_result_free(res);
