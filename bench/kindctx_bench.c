@@ -2,13 +2,15 @@
  *
  * usage: kindctx_bench --rules FILE --data JSONL [--scenarios N] [--min-seconds S]
  *                      [--out FILE] [--load-runs N] [--findings] [--label NAME]
- *                      [--pipeline-seconds S]
+ *                      [--pipeline-seconds S] [--layout compact|plain]
  *        kindctx_bench --rules FILE --load-only [--load-runs N]
  *
  * Mirrors /work/shared/peer-bench/lib/common.js (runBench):
  *   1. scenarios are read and parsed first, untimed: each JSON Lines line
  *      becomes a kc_doc (kc_doc_parse_ex, no position table), i.e. the
- *      library's own parsed-scenario handle;
+ *      library's own parsed-scenario handle, with KC_PARSE_COMPACT, the flag
+ *      for documents parsed ahead and evaluated later (--layout plain: without
+ *      it);
  *   2. load: the rule file is loaded and compiled (kc_ruleset_load_file), N
  *      times, median reported as load_ms; the same for kc_ruleset_load_string
  *      (text already in memory), kc_doc_parse_ex of the rule text alone, and
@@ -31,7 +33,7 @@
  * Prints one JSON line with the peers' fields (engine, rules, scenarios,
  * passes, evaluations, seconds, scen_per_s, us_per_scen, load_ms,
  * first_pass_ms, rss_after_data_kb, peak_rss_kb, checksum) plus kindctx's own
- * (load_*_ms, cjson_parse_ms, load_vs_cjson, scen_parse_us, undecided).
+ * (load_*_ms, cjson_parse_ms, load_vs_cjson, scen_parse_us, layout, undecided).
  *
  * Not run by CTest: see bench/README.md. */
 #define _POSIX_C_SOURCE 200809L
@@ -226,7 +228,7 @@ static void usage(FILE *f)
 {
     fputs("usage: kindctx_bench --rules FILE --data JSONL [--scenarios N] [--min-seconds S]\n"
           "                     [--out FILE] [--load-runs N] [--findings] [--label NAME]\n"
-          "                     [--pipeline-seconds S]\n"
+          "                     [--pipeline-seconds S] [--layout compact|plain]\n"
           "       kindctx_bench --rules FILE --load-only [--load-runs N]\n",
           f);
 }
@@ -237,6 +239,7 @@ int main(int argc, char **argv)
     long max_scen = 10000;
     double min_seconds = 2, pipeline_s = 0;
     int load_runs = 11, findings = 0, load_only = 0;
+    unsigned parse_flags = KC_PARSE_COMPACT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -272,6 +275,10 @@ int main(int argc, char **argv)
             pipeline_s = strtod(v, NULL);
         else if (strcmp(a, "--load-runs") == 0)
             load_runs = (int)strtol(v, NULL, 10);
+        else if (strcmp(a, "--layout") == 0 && strcmp(v, "compact") == 0)
+            parse_flags = KC_PARSE_COMPACT;
+        else if (strcmp(a, "--layout") == 0 && strcmp(v, "plain") == 0)
+            parse_flags = 0;
         else {
             fprintf(stderr, "kindctx_bench: unknown argument %s\n", a);
             usage(stderr);
@@ -325,7 +332,7 @@ int main(int argc, char **argv)
             }
             if (!docs || !ids || !line_off || !line_len)
                 die("scenarios", KC_ENOMEM, NULL);
-            s = kc_doc_parse_ex(ctx, line, len, data_path, 0, &docs[nscen], &err);
+            s = kc_doc_parse_ex(ctx, line, len, data_path, parse_flags, &docs[nscen], &err);
             if (s != KC_OK)
                 die("scenario", s, &err);
             const kc_value *id = kc_value_get(kc_doc_root(docs[nscen]), "id", 2);
@@ -520,11 +527,12 @@ int main(int argc, char **argv)
     printf("\"load_file_ms\":[%.4f,%.4f,%.4f],\"load_string_ms\":[%.4f,%.4f,%.4f],"
            "\"kc_parse_ms\":[%.4f,%.4f,%.4f],\"cjson_parse_ms\":[%.4f,%.4f,%.4f],"
            "\"load_runs\":%d,\"load_vs_cjson\":%.3f,\"rule_bytes\":%zu,"
-           "\"scen_parse_us\":%.3f,\"data_bytes\":%zu,\"undecided\":%zu",
+           "\"scen_parse_us\":%.3f,\"layout\":\"%s\",\"data_bytes\":%zu,\"undecided\":%zu",
            t_file.median, t_file.min, t_file.max, t_string.median, t_string.min, t_string.max,
            t_kcparse.median, t_kcparse.min, t_kcparse.max, t_cjson.median, t_cjson.min,
            t_cjson.max, t_file.runs, t_string.median / t_cjson.median, rules_len,
-           nscen ? scen_parse_s * 1e6 / (double)nscen : 0.0, data_len, undecided);
+           nscen ? scen_parse_s * 1e6 / (double)nscen : 0.0, parse_flags ? "compact" : "plain",
+           data_len, undecided);
     if (pipeline_s > 0)
         printf(",\"pipe_parse_us\":%.3f,\"pipe_eval_json_us\":%.3f,\"pipeline_us\":%.3f,"
                "\"pipe_out_bytes\":%.0f,\"pipe_brief_us\":%.3f",

@@ -255,10 +255,18 @@ KC_API kc_status kc_doc_parse(kc_ctx *ctx, const char *text, size_t len, const c
                               kc_doc **out, kc_error *err);
 /* Flags for kc_doc_parse_ex(). */
 #define KC_PARSE_POSITIONS 0x1u /* record every value's line and column (kc_doc_position) */
+#define KC_PARSE_COMPACT 0x2u   /* lay the tree out for reading many times (below) */
 
 /* As kc_doc_parse(), with flags. Without KC_PARSE_POSITIONS parsing is faster
  * (for batches); errors still carry their line and column, but
- * kc_doc_position() knows nothing. */
+ * kc_doc_position() knows nothing.
+ *
+ * KC_PARSE_COMPACT (ignored with KC_PARSE_POSITIONS) copies the parsed tree,
+ * breadth-first, into one block sized to fit: parsing takes longer (about a
+ * tenth more for a typical scenario) and the document is smaller and faster
+ * to evaluate when it is no longer in the CPU's cache. Use it for documents
+ * parsed ahead and evaluated later or many times; a batch that evaluates
+ * each document right after parsing it gains nothing from it. */
 KC_API kc_status kc_doc_parse_ex(kc_ctx *ctx, const char *text, size_t len, const char *source,
                                  unsigned flags, kc_doc **out, kc_error *err);
 /* Reads and parses a file. Errors as kc_doc_parse() plus KC_EIO. */

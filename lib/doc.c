@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "layout.h"
 #include "mem.h"
 
 /* A typical document's tree takes about three times its text (a 16-byte
@@ -22,6 +23,40 @@ static size_t first_chunk(size_t len)
 {
     const size_t cap = (size_t)1 << 24;
     return 512 + 3 * (len < cap ? len : cap);
+}
+
+/* A copy of doc (which has no positions) in a new arena of one chunk: the
+ * document struct, its source name, then its tree laid out by layout.c. */
+static kc_status compact(const kc_ctx *ctx, const kc_doc *doc, const char *name, kc_doc **out)
+{
+    kc_layout_size sz;
+    kc_status st = kc_layout_measure(ctx, &doc->root, &sz);
+    if (st != KC_OK)
+        return st;
+    const size_t name_len = strlen(name);
+    /* Each allocation may be padded to 16 bytes. */
+    const size_t need = sizeof(kc_doc) + name_len + sz.containers + sz.text + 3 * 16;
+    if (need < sz.containers || need < sz.text)
+        return KC_ENOMEM;
+    kc_arena arena;
+    kc_arena_init(&arena, ctx, need, 0);
+    kc_doc *copy = kc_arena_alloc(&arena, sizeof *copy);
+    char *src = copy ? kc_arena_strndup(&arena, name, name_len) : NULL;
+    if (!src) {
+        kc_arena_free(&arena);
+        return KC_ENOMEM;
+    }
+    memset(copy, 0, sizeof *copy);
+    copy->ctx = ctx;
+    copy->source = src;
+    st = kc_layout_copy(&arena, &sz, &doc->root, &copy->root);
+    if (st != KC_OK) {
+        kc_arena_free(&arena);
+        return st;
+    }
+    copy->arena = arena;
+    *out = copy;
+    return KC_OK;
 }
 
 kc_status kc_doc_parse_ex(kc_ctx *ctx, const char *text, size_t len, const char *source,
@@ -54,6 +89,19 @@ kc_status kc_doc_parse_ex(kc_ctx *ctx, const char *text, size_t len, const char 
     st = kc_json_read(&arena, text, len, &opts, &doc->root, &doc->pos, err);
     if (st != KC_OK)
         goto fail;
+    if ((flags & KC_PARSE_COMPACT) && !(flags & KC_PARSE_POSITIONS)) {
+        /* Positions are keyed by the values' addresses, so only a document
+         * without them can be moved. */
+        kc_doc *moved = NULL;
+        st = compact(ctx, doc, name, &moved);
+        if (st != KC_OK) {
+            kc_error_set(err, st, "out of memory while parsing JSON");
+            goto fail;
+        }
+        kc_arena_free(&arena);
+        *out = moved;
+        return KC_OK;
+    }
     doc->arena = arena;
     *out = doc;
     return KC_OK;

@@ -300,6 +300,7 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
     kc_error_init(err, "<evaluate>");
     if (!rs || !scenario || !res)
         return kc_error_set(err, KC_EINVAL, "kc_evaluate: NULL argument");
+    kc_value_prefetch(scenario);
     reset(res);
     res->rs = rs;
     res->scenario = scenario;

@@ -155,7 +155,8 @@ static kc_status no_memory(jl_cc *cc)
 kc_status kc_value_copy(kc_arena *arena, const kc_value *src, kc_value *dst)
 {
     *dst = *src;
-    dst->flags = (uint8_t)(src->flags & ~KC_VF_TRANSIENT);
+    /* A copy is neither a stack frame nor laid out as one block. */
+    dst->flags = (uint8_t)(src->flags & ~(KC_VF_TRANSIENT | KC_VF_SPAN));
     switch (src->type) {
     case KC_TYPE_STRING: {
         char *s = kc_arena_strndup(arena, src->u.str, src->n);

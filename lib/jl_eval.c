@@ -302,15 +302,23 @@ static const kc_value *walk_dotted(const kc_value *base, const char *s, size_t l
 /* One step of a path, trying the member index *hint first: scenarios of one
  * shape keep their keys in the same order, so the scan is usually skipped.
  * *hint is updated on a scan that finds the key. */
+static inline const kc_value *at_hint(const kc_value *obj, const jl_seg *sg, uint32_t h)
+{
+    const kc_member *ms = obj->u.members;
+    if (h < obj->n && ms[h].khash == sg->hash && ms[h].klen == sg->len &&
+        kc_bytes_equal(ms[h].key, sg->key, sg->len))
+        return &ms[h].val;
+    return NULL;
+}
+
 static inline const kc_value *step_hinted(const kc_value *cur, const jl_seg *sg, uint32_t *hint)
 {
     if (cur->type != KC_TYPE_OBJECT)
         return step(cur, sg->key, sg->len, sg->hash, sg->idx);
+    const kc_value *found = at_hint(cur, sg, *hint);
+    if (found)
+        return found;
     const kc_member *ms = cur->u.members;
-    const uint32_t h = *hint;
-    if (h < cur->n && ms[h].khash == sg->hash && ms[h].klen == sg->len &&
-        kc_bytes_equal(ms[h].key, sg->key, sg->len))
-        return &ms[h].val;
     for (uint32_t i = 0; i < cur->n; i++)
         if (ms[i].khash == sg->hash && ms[i].klen == sg->len &&
             kc_bytes_equal(ms[i].key, sg->key, sg->len)) {
@@ -1533,6 +1541,18 @@ static inline const kc_value *leaf_fact(jl_state *st, const jl_node *v, const jl
     jl_memo *m = &st->memo[v->memo];
     if (m->gen == st->gen)
         return &m->v;
+    /* The usual case inline: "a.b" whose object "a" was read this run and
+     * holds "b" where it did last time. */
+    if (v->u.path.nsegs == 2 && v->pmemo && v->pmemo < st->cap_memo) {
+        const jl_memo *p = &st->memo[v->pmemo];
+        const kc_value *found;
+        if (p->gen == st->gen && p->v.type == KC_TYPE_OBJECT &&
+            (found = at_hint(&p->v, &v->u.path.segs[1], m->hint)) != NULL) {
+            m->v = *found;
+            m->gen = st->gen;
+            return &m->v;
+        }
+    }
     return fetch_var(st, v, sc, m);
 }
 

@@ -40,6 +40,13 @@ struct kc_value {
 /* A string whose 16-bit hash is in `spare`: two hashed strings with
  * different hashes differ, so most unequal strings compare without memcmp. */
 #define KC_VF_HASHED 0x02u
+/* A non-empty array or object whose whole tree is one block that starts
+ * with its items or members and is `spare` 64-byte lines long (the root of a
+ * document laid out by layout.c). See kc_value_prefetch. */
+#define KC_VF_SPAN 0x04u
+/* The most lines kc_value_prefetch asks for: breadth-first, they hold the
+ * top of the tree, which is what a reader walks first. */
+#define KC_PREFETCH_MAX_LINES 64u
 
 struct kc_member {
     const char *key; /* NUL-terminated */
@@ -105,6 +112,25 @@ static inline kc_value kc_v_str_hashed(const char *s, uint32_t len)
     v.flags = KC_VF_HASHED;
     v.spare = kc_hash16(kc_hash(s, len));
     return v;
+}
+
+/* Asks the memory system for the tree of v at once when it is one block
+ * (KC_VF_SPAN); otherwise does nothing. Reading a tree is a chain of
+ * dependent loads (members, then a value's members, then its text): when the
+ * tree is not in cache each link would wait on memory in turn, while the
+ * prefetches are independent and overlap. */
+static inline void kc_value_prefetch(const kc_value *v)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    if (!(v->flags & KC_VF_SPAN))
+        return;
+    const char *block = (const char *)v->u.items;
+    const unsigned lines = v->spare < KC_PREFETCH_MAX_LINES ? v->spare : KC_PREFETCH_MAX_LINES;
+    for (unsigned k = 0; k < lines; k++)
+        __builtin_prefetch(block + (size_t)k * 64u);
+#else
+    (void)v;
+#endif
 }
 
 /* A hash of a scalar that agrees with kc_same: equal scalars hash alike

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "jl.h"
 #include "mem.h"
 
 typedef kc_test_ctx fixture;
@@ -65,6 +66,134 @@ static void parse_without_positions_is_the_same_tree(void **state)
     assert_int_equal(without->pos.n, 0);
     kc_doc_free(with);
     kc_doc_free(without);
+}
+
+/* Addresses of a compact document's tree, checked breadth-first: the arrays
+ * of each level follow the last level's, all text follows all arrays, and
+ * everything lies in the block the root's KC_VF_SPAN names. */
+typedef struct block_walk {
+    const char *lo, *hi;    /* the block */
+    const char *last_array; /* the array seen last, in breadth-first order */
+    const char *first_text;
+    const char *last_array_end;
+} block_walk;
+
+static void in_block(const block_walk *w, const void *p, size_t n)
+{
+    assert_true((const char *)p >= w->lo);
+    assert_true((const char *)p + n <= w->hi);
+}
+
+static void check_text(block_walk *w, const char *s, size_t n)
+{
+    in_block(w, s, n + 1);
+    assert_int_equal(s[n], '\0');
+    if (!w->first_text || s < w->first_text)
+        w->first_text = s;
+}
+
+static void check_layout(const kc_value *root)
+{
+    if (root->type != KC_TYPE_ARRAY && root->type != KC_TYPE_OBJECT) {
+        assert_false(root->flags & KC_VF_SPAN);
+        return;
+    }
+    if (root->n == 0)
+        return;
+    assert_true(root->flags & KC_VF_SPAN);
+    block_walk w = {(const char *)root->u.items, (const char *)root->u.items + root->spare * 64u,
+                    NULL, NULL, NULL};
+    const kc_value *queue[4096];
+    size_t head = 0, tail = 0;
+    queue[tail++] = root;
+    while (head < tail) {
+        const kc_value *c = queue[head++];
+        const int obj = c->type == KC_TYPE_OBJECT;
+        const char *arr = (const char *)c->u.items;
+        const size_t size = c->n * (obj ? sizeof(kc_member) : sizeof(kc_value));
+        in_block(&w, arr, size);
+        assert_true(w.last_array == NULL || arr > w.last_array);
+        w.last_array = arr;
+        w.last_array_end = arr + size;
+        for (uint32_t i = 0; i < c->n; i++) {
+            const kc_value *e = obj ? &c->u.members[i].val : &c->u.items[i];
+            if (obj)
+                check_text(&w, c->u.members[i].key, c->u.members[i].klen);
+            assert_false(e->flags & KC_VF_SPAN);
+            if (e->type == KC_TYPE_STRING)
+                check_text(&w, e->u.str, e->n);
+            else if ((e->type == KC_TYPE_ARRAY || e->type == KC_TYPE_OBJECT) && e->n > 0) {
+                assert_true(tail < sizeof queue / sizeof queue[0]);
+                queue[tail++] = e;
+            }
+        }
+    }
+    assert_true(w.first_text == NULL || w.first_text >= w.last_array_end);
+}
+
+static void compact_parse_is_the_same_tree_in_one_block(void **state)
+{
+    fixture *f = *state;
+    char deep[2 * 60 + 16];
+    size_t k = 0;
+    for (int i = 0; i < 60; i++)
+        deep[k++] = '[';
+    deep[k++] = '7';
+    for (int i = 0; i < 60; i++)
+        deep[k++] = ']';
+    deep[k] = '\0';
+    char wide[8192];
+    k = (size_t)snprintf(wide, sizeof wide, "{");
+    for (int i = 0; i < 200; i++)
+        k += (size_t)snprintf(wide + k, sizeof wide - k, "%s\"k%d\": [%d, \"v%d\", {}]",
+                              i ? ", " : "", i, i, i);
+    snprintf(wide + k, sizeof wide - k, "}");
+    size_t sample_len = 0;
+    char *sample = kc_test_read_file(kc_test_data_path("json/sample.json"), &sample_len);
+    const char *const texts[] = {
+        text,
+        "{\"a\": {}, \"b\": [], \"c\": [[], {}], \"\": \"\", \"esc\": \"x\\u00e9\\ny\"}",
+        "[1, \"two\", [3, [4, [5]]], {\"six\": {\"seven\": [true, false, null]}}]",
+        "\"just a string\"", "42", "null", "{}", "[]", deep, wide, sample,
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        kc_doc *plain = NULL, *compact = NULL;
+        kc_error err;
+        const size_t len = strlen(texts[i]);
+        if (kc_doc_parse_ex(f->ctx, texts[i], len, "p", 0, &plain, &err) != KC_OK)
+            fail_msg("text %zu: %s", i, err.message);
+        assert_int_equal(
+            kc_doc_parse_ex(f->ctx, texts[i], len, "c", KC_PARSE_COMPACT, &compact, &err), KC_OK);
+        assert_true(kc_value_equal(kc_doc_root(plain), kc_doc_root(compact)));
+        assert_string_equal(compact->source, "c");
+        assert_int_equal(compact->pos.n, 0);
+        check_layout(kc_doc_root(compact));
+        /* A plain document is never marked: its tree is not one block. */
+        assert_false(kc_doc_root(plain)->flags & KC_VF_SPAN);
+        /* Nor is a copy of the compact one. */
+        kc_arena arena;
+        kc_arena_init(&arena, f->ctx, 256, 0);
+        kc_value copy;
+        assert_int_equal(kc_value_copy(&arena, kc_doc_root(compact), &copy), KC_OK);
+        assert_false(copy.flags & KC_VF_SPAN);
+        assert_true(kc_value_equal(&copy, kc_doc_root(plain)));
+        kc_arena_free(&arena);
+        kc_doc_free(plain);
+        kc_doc_free(compact);
+    }
+    free(sample);
+    /* With positions asked for too, the tree stays where the positions say. */
+    kc_doc *both = NULL;
+    assert_int_equal(kc_doc_parse_ex(f->ctx, text, sizeof text - 1, "b",
+                                     KC_PARSE_COMPACT | KC_PARSE_POSITIONS, &both, NULL),
+                     KC_OK);
+    unsigned line = 0, col = 0;
+    const kc_value *b =
+        kc_value_get(kc_value_at(kc_value_get(kc_doc_root(both), "a", 1), 2), "b", 1);
+    assert_true(kc_doc_position(both, b, &line, &col));
+    assert_int_equal(line, 2);
+    assert_int_equal(col, 21);
+    kc_doc_free(both);
 }
 
 static void parse_errors_leave_no_document(void **state)
@@ -402,6 +531,15 @@ static kc_status op_parse(fixture *f, kc_doc **out, void *arg)
     return st;
 }
 
+static kc_status op_parse_compact(fixture *f, kc_doc **out, void *arg)
+{
+    const char *t = arg;
+    kc_error err;
+    const kc_status st = kc_doc_parse_ex(f->ctx, t, strlen(t), "t", KC_PARSE_COMPACT, out, &err);
+    assert_int_equal(err.status, st);
+    return st;
+}
+
 static kc_status op_load(fixture *f, kc_doc **out, void *arg)
 {
     (void)arg;
@@ -417,6 +555,13 @@ static void allocation_failures_return_enomem(void **state)
 {
     fixture *f = *state;
     fail_every_allocation(f, op_parse, NULL);
+    char small[sizeof text];
+    memcpy(small, text, sizeof text);
+    fail_every_allocation(f, op_parse_compact, small);
+    /* More containers than the copy's first work list holds. */
+    char nested[] = "{\"a\": [[1], [2], [3], [4], [5], [6], [7], [8], [9], [10], [11], [12], "
+                    "[13], [14], [15], [16], [17], [18], [19], [20]], \"b\": {\"c\": [{}]}}";
+    fail_every_allocation(f, op_parse_compact, nested);
     fail_every_allocation(f, op_load, NULL);
     /* A tree big enough for several arena chunks and a sorted key check. */
     cJSON *root = cJSON_CreateObject();
@@ -438,6 +583,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(parse_gives_root_and_positions),
         T(parse_without_positions_is_the_same_tree),
+        T(compact_parse_is_the_same_tree_in_one_block),
         T(parse_errors_leave_no_document),
         T(null_arguments_are_einval),
         T(load_file_reads_and_names_the_source),

@@ -48,6 +48,33 @@ static int factor_named(kc_result *res, const kc_ruleset *rs, const char *dim, c
     return 0;
 }
 
+/* The same scenario parsed with KC_PARSE_COMPACT (its tree copied
+ * breadth-first into one block) is judged exactly as res judged it. */
+static void same_when_compact(kc_ctx *ctx, const kc_ruleset *rs, kc_result *res, const char *path)
+{
+    size_t len = 0;
+    char *text = kc_test_read_file(path, &len);
+    kc_doc *doc = NULL;
+    kc_result *again = NULL;
+    kc_error err;
+    assert_int_equal(kc_doc_parse_ex(ctx, text, len, path, KC_PARSE_COMPACT, &doc, &err), KC_OK);
+    assert_int_equal(kc_result_create(ctx, &again), KC_OK);
+    assert_int_equal(kc_evaluate(rs, kc_doc_root(doc), again, &err), KC_OK);
+    char *want = NULL, *got = NULL;
+    size_t nwant = 0, ngot = 0;
+    const unsigned flags = KC_JSON_PRETTY | KC_JSON_CHANGES;
+    assert_int_equal(kc_result_to_json(res, flags, &want, &nwant), KC_OK);
+    assert_int_equal(kc_result_to_json(again, flags, &got, &ngot), KC_OK);
+    if (nwant != ngot || memcmp(want, got, nwant) != 0)
+        fail_msg("%s: judged differently when parsed with KC_PARSE_COMPACT:\n%s\n%s", path, want,
+                 got);
+    kc_free(ctx, want);
+    kc_free(ctx, got);
+    kc_result_free(again);
+    kc_doc_free(doc);
+    free(text);
+}
+
 static void check_golden(kc_ctx *ctx, kc_result *res, const char *id, int record)
 {
     char path[4096];
@@ -160,6 +187,7 @@ static void every_example_lands_as_expected(void **state)
                 fail_msg("%s: the summary names none of its deciding factors:\n  %s", id, summary);
         }
         check_golden(ctx, res, id, record);
+        same_when_compact(ctx, rs, res, path);
         kc_scenario_free(sc);
         free(names[i]);
     }
