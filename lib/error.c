@@ -25,7 +25,12 @@ void kc_error_init(kc_error *err, const char *source)
 {
     if (!err)
         return;
-    memset(err, 0, sizeof *err);
+    /* Every field reads as empty; the text buffers need only their first
+     * byte cleared (kc_evaluate calls this once per scenario). */
+    err->status = KC_OK;
+    err->line = err->column = 0;
+    err->offset = 0;
+    err->path[0] = err->rule[0] = err->message[0] = '\0';
     kc_strlcpy_utf8(err->source, source ? source : "<string>", sizeof err->source);
 }
 

@@ -216,8 +216,7 @@ static kc_status eval_rule(kc_result *res, uint32_t i, const jl_scope *root, int
     kc_status s = KC_OK;
     const uint32_t part = matched ? rs->guard_part[i] : RS_PART_NONE;
     int t = part == RS_PART_WHOLE ? KC_TV_TRUE
-            : part == RS_PART_NONE ? kc_jl_test(&res->st, &r->when, root, &s)
-                                   : kc_jl_test_except(&res->st, &r->when, part, root, &s);
+                                  : kc_jl_test_except(&res->st, &r->when, part, root, &s);
     if (t == KC_TV_ERROR && s == KC_ETHROWN) {
         s = note_problem(res, i);
     } else if (t == KC_TV_UNKNOWN) {

@@ -194,8 +194,8 @@ kc_value *kc_jl_call_new_array(kc_call *call, size_t n);
 int kc_jl_test(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status);
 
 /* kc_jl_test of an "and" whose part args[part] is already known to hold:
- * only the other parts are tested. Any other n, or a part out of range, is
- * tested whole. */
+ * only the other parts are tested. Any other n, or a part out of range
+ * (UINT32_MAX: none is known), is tested whole. */
 int kc_jl_test_except(jl_state *st, const jl_node *n, uint32_t part, const jl_scope *sc,
                       kc_status *status);
 

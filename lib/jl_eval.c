@@ -1633,7 +1633,7 @@ static int test_inner(jl_state *st, const jl_node *n, const jl_scope *sc, kc_sta
  * line, so the connectives that call it keep a small frame. Returns -1 when
  * the general path must decide (an absent fact, a comparison that needs
  * coercion or raises). */
-static NOINLINE int test_leaf(jl_state *st, const jl_node *n, const jl_scope *sc)
+static inline int test_leaf(jl_state *st, const jl_node *n, const jl_scope *sc)
 {
     if (sc->up)
         return -1;
@@ -1733,7 +1733,9 @@ int kc_jl_test(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *st
 int kc_jl_test_except(jl_state *st, const jl_node *n, uint32_t part, const jl_scope *sc,
                       kc_status *status)
 {
-    if (n->op != JL_AND || part >= n->nargs)
+    /* An "and" goes straight to its parts, unless it is shared (then its
+     * truth may be remembered already) and nothing is to be skipped. */
+    if (n->op != JL_AND || (n->memo && part >= n->nargs))
         return test_node(st, n, sc, status);
     return test_andor(st, n, part, sc, status);
 }
