@@ -163,7 +163,11 @@ typedef struct jl_state {
     size_t nmissing, cap_missing;
     kc_error *err; /* may be NULL */
     uint32_t h_index, h_current, h_accumulator, h_type;
-    jl_memo *memo; /* memo[1..nmemo] for the program being run */
+    /* memo[1..nmemo] for the program being run. Every node evaluated with
+     * this state belongs to that program (kc_jl_state_begin sized the table
+     * for it), so its memo indices are in range and are not checked again;
+     * nodes compiled outside kc_jl_share have none. */
+    jl_memo *memo;
     uint32_t cap_memo;
     uint32_t gen;
 } jl_state;

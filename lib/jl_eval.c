@@ -108,7 +108,7 @@ static inline kc_status ev(jl_state *st, const jl_node *n, const jl_scope *sc, k
         *out = n->u.k;
         return KC_OK;
     }
-    if (n->memo && !sc->up && n->memo < st->cap_memo && st->memo[n->memo].gen == st->gen) {
+    if (n->memo && !sc->up && st->memo[n->memo].gen == st->gen) {
         *out = st->memo[n->memo].v;
         return KC_OK;
     }
@@ -340,7 +340,7 @@ static const kc_value *lookup_path(jl_state *st, const jl_node *n, const jl_scop
     if (!base)
         return NULL;
     if (ns > 1) {
-        if (n->pmemo && !sc->up && n->pmemo < st->cap_memo) {
+        if (n->pmemo && !sc->up) {
             jl_memo *p = &st->memo[n->pmemo];
             if (p->gen != st->gen) {
                 const kc_value *parent = ns == 2 ? step_hinted(base, &segs[0], &p->hint)
@@ -444,7 +444,7 @@ OPFN eval_var(jl_state *st, const jl_node *n, const jl_scope *sc, kc_value *out)
         if (n->u.path.nsegs == 0)
             return scope_value(st, base, out);
         uint32_t scratch = 0;
-        uint32_t *hint = n->memo && !sc->up && n->memo < st->cap_memo ? &st->memo[n->memo].hint
+        uint32_t *hint = n->memo && !sc->up ? &st->memo[n->memo].hint
                                                                        : &scratch;
         found = lookup_path(st, n, sc, hint);
     }
@@ -1433,7 +1433,7 @@ kc_status kc_jl_eval(jl_state *st, const jl_node *n, const jl_scope *sc, kc_valu
     /* Shared subexpressions at the top scope are computed once per run.
      * Unknown values are not kept: recomputing them records which facts
      * were missing for the rule that reads them now. */
-    if (n->memo && !sc->up && n->memo < st->cap_memo) {
+    if (n->memo && !sc->up) {
         jl_memo *m = &st->memo[n->memo];
         if (m->gen == st->gen) {
             *out = m->v;
@@ -1525,7 +1525,7 @@ static kc_status dispatch(jl_state *st, const jl_node *n, const jl_scope *sc, kc
 /* Remembers the truth of a shared subexpression for the rest of the run. */
 static int remember_truth(jl_state *st, const jl_node *n, const jl_scope *sc, int t)
 {
-    if (n->memo && !sc->up && n->memo < st->cap_memo && t <= KC_TV_TRUE) {
+    if (n->memo && !sc->up && t <= KC_TV_TRUE) {
         st->memo[n->memo].tgen = st->gen;
         st->memo[n->memo].truth = t;
     }
@@ -1536,14 +1536,14 @@ static int remember_truth(jl_state *st, const jl_node *n, const jl_scope *sc, in
  * gives each one a slot); NULL sends the caller down the general path. */
 static inline const kc_value *leaf_fact(jl_state *st, const jl_node *v, const jl_scope *sc)
 {
-    if (!v->memo || v->memo >= st->cap_memo)
+    if (!v->memo)
         return NULL;
     jl_memo *m = &st->memo[v->memo];
     if (m->gen == st->gen)
         return &m->v;
     /* The usual case inline: "a.b" whose object "a" was read this run and
      * holds "b" where it did last time. */
-    if (v->u.path.nsegs == 2 && v->pmemo && v->pmemo < st->cap_memo) {
+    if (v->u.path.nsegs == 2 && v->pmemo) {
         const jl_memo *p = &st->memo[v->pmemo];
         const kc_value *found;
         if (p->gen == st->gen && p->v.type == KC_TYPE_OBJECT &&
@@ -1664,7 +1664,7 @@ static inline int test_node(jl_state *st, const jl_node *n, const jl_scope *sc, 
 {
     if (n->op == JL_CONST)
         return truthy(&n->u.k);
-    if (n->memo && !sc->up && n->memo < st->cap_memo) {
+    if (n->memo && !sc->up) {
         const jl_memo *m = &st->memo[n->memo];
         if (m->tgen == st->gen)
             return m->truth;
