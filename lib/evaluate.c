@@ -216,7 +216,10 @@ static kc_status eval_rule(kc_result *res, uint32_t i, const jl_scope *root, int
     kc_status s = KC_OK;
     const uint32_t part = matched ? rs->guard_part[i] : RS_PART_NONE;
     int t = part == RS_PART_WHOLE ? KC_TV_TRUE
-                                  : kc_jl_test_except(&res->st, &r->when, part, root, &s);
+            : r->prog.n           ? kc_jl_prog_run(&res->st, &r->prog, matched, root)
+                                  : -1;
+    if (t < 0)
+        t = kc_jl_test_except(&res->st, &r->when, part, root, &s);
     if (t == KC_TV_ERROR && s == KC_ETHROWN) {
         s = note_problem(res, i);
     } else if (t == KC_TV_UNKNOWN) {

@@ -65,6 +65,27 @@ static inline int kc_jl_is_comparison(unsigned op)
     return op >= JL_EQ && op <= JL_GE;
 }
 
+/* A two-operand comparison (kc_jl_is_comparison) of two numbers. */
+static inline int kc_jl_num_compare(unsigned op, double x, double y)
+{
+    switch (op) {
+    case JL_EQ:
+    case JL_SEQ:
+        return x == y;
+    case JL_NE:
+    case JL_SNE:
+        return x != y;
+    case JL_LT:
+        return x < y;
+    case JL_LE:
+        return x <= y;
+    case JL_GT:
+        return x > y;
+    default:
+        return x >= y;
+    }
+}
+
 /* One step of a variable path: an object key, or an array index when idx >= 0. */
 typedef struct jl_seg {
     const char *key; /* NUL-terminated, in the expression's arena */
@@ -196,6 +217,10 @@ kc_value *kc_jl_call_new_array(kc_call *call, size_t n);
 #define KC_TV_UNKNOWN 2
 #define KC_TV_ERROR 3
 int kc_jl_test(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status);
+
+/* A leaf test (JL_AUX_LEAF) at the top scope read in place: KC_TV_FALSE or
+ * KC_TV_TRUE, or -1 when the general path must decide (kc_jl_test). */
+int kc_jl_test_leaf(jl_state *st, const jl_node *n, const jl_scope *sc);
 
 /* kc_jl_test of an "and" whose part args[part] is already known to hold:
  * only the other parts are tested. Any other n, or a part out of range

@@ -734,25 +734,8 @@ static NOINLINE int compare_general(jl_op op, const kc_value *a, const kc_value 
 static inline int compare(jl_op op, const kc_value *a, const kc_value *b)
 {
     /* The common cases inline, without the conversions of compare_general. */
-    if (a->type == KC_TYPE_NUMBER && b->type == KC_TYPE_NUMBER) {
-        const double x = a->u.num, y = b->u.num;
-        switch (op) {
-        case JL_EQ:
-        case JL_SEQ:
-            return x == y;
-        case JL_NE:
-        case JL_SNE:
-            return x != y;
-        case JL_LT:
-            return x < y;
-        case JL_LE:
-            return x <= y;
-        case JL_GT:
-            return x > y;
-        default:
-            return x >= y;
-        }
-    }
+    if (a->type == KC_TYPE_NUMBER && b->type == KC_TYPE_NUMBER)
+        return kc_jl_num_compare(op, a->u.num, b->u.num);
     if (a->type == b->type && (a->type == KC_TYPE_STRING || a->type == KC_TYPE_BOOL) &&
         op >= JL_EQ && op <= JL_SNE) {
         /* Equality of two strings or two booleans, loose or strict alike. */
@@ -1007,21 +990,13 @@ static int contains_bytes(const char *hay, size_t hn, const char *needle, size_t
     return 0;
 }
 
-/* a is an element of the array arr (strict equality). */
-static inline int in_array(const kc_value *a, const kc_value *arr)
-{
-    for (uint32_t i = 0; i < arr->n; i++)
-        if (strict_equal(a, &arr->u.items[i]))
-            return 1;
-    return 0;
-}
 
 /* a in b: an element of the array b, or a substring of the string b. */
 static kc_status in_test(jl_state *st, const kc_value *a, const kc_value *b, int *found)
 {
     *found = 0;
     if (b->type == KC_TYPE_ARRAY) {
-        *found = in_array(a, b);
+        *found = kc_array_has(b, a);
     } else if (b->type == KC_TYPE_STRING) {
         kc_value needle;
         kc_status s = as_string(st, a, &needle);
@@ -1650,7 +1625,7 @@ static inline int test_leaf(jl_state *st, const jl_node *n, const jl_scope *sc)
          * path's. */
         if (b->type != KC_TYPE_ARRAY)
             return -1;
-        r = in_array(a, b);
+        r = kc_array_has(b, a);
     } else if ((r = compare((jl_op)n->op, a, b)) < 0) {
         return -1;
     }
@@ -1723,6 +1698,11 @@ static NOINLINE int test_inner(jl_state *st, const jl_node *n, const jl_scope *s
     default:
         return test_slow(st, n, sc, status);
     }
+}
+
+int kc_jl_test_leaf(jl_state *st, const jl_node *n, const jl_scope *sc)
+{
+    return (n->aux & JL_AUX_LEAF) ? test_leaf(st, n, sc) : -1;
 }
 
 int kc_jl_test(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status)

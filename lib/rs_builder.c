@@ -1210,6 +1210,8 @@ kc_status kc_builder_build(kc_builder *b, kc_ruleset **out)
     rs->rules = rules;
     rs->nrules = (uint32_t)live;
     st = kc_rs_index(rs, &b->arena);
+    for (size_t i = 0; i < live && st == KC_OK; i++)
+        st = kc_jl_prog_build(&b->arena, &rules[i].when, rs->guard_part[i], &rules[i].prog);
     if (st)
         return st;
     rs->intent_dim = kc_rs_find_dim(rs, "intent");

@@ -10,6 +10,7 @@
 
 #include "arena.h"
 #include "jl.h"
+#include "jl_prog.h"
 #include "template.h"
 
 typedef struct rs_dim {
@@ -51,6 +52,7 @@ typedef struct rs_rule {
     int32_t veto;   /* index into verdicts, or -1 */
     double weight;
     jl_node when;   /* compiled condition */
+    jl_prog prog;   /* the same as a flat list of steps, when it has that shape */
     kc_value when_json; /* the condition as written */
     kc_tmpl because;
     kc_tmpl advice; /* nparts == 0 and text == NULL when absent */

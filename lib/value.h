@@ -222,6 +222,15 @@ static inline int kc_same(const kc_value *a, const kc_value *b)
     }
 }
 
+/* Whether the array arr holds an element kc_same as v. */
+static inline int kc_array_has(const kc_value *arr, const kc_value *v)
+{
+    for (uint32_t i = 0; i < arr->n; i++)
+        if (kc_same(v, &arr->u.items[i]))
+            return 1;
+    return 0;
+}
+
 /* Member lookup by key bytes and their kc_hash(). */
 const kc_value *kc_obj_get(const kc_value *obj, const char *key, size_t len, uint32_t hash);
 
