@@ -327,6 +327,7 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
     if (kc_jl_state_begin(&res->st, rs->nmemo))
         return kc_error_set(err, KC_ENOMEM, "out of memory while evaluating");
 
+    kc_jl_resolve(&res->st, rs->facts, rs->nfacts, scenario);
     jl_scope root = {scenario, NULL};
     res->st.err = err;
     kc_status s = KC_OK;

@@ -152,6 +152,27 @@ kc_status kc_jl_compile(const kc_ctx *ctx, kc_arena *arena, const kc_value *expr
  * allocations use ctx; on KC_ENOMEM nothing is marked and *nmemo is 0. */
 kc_status kc_jl_share(const kc_ctx *ctx, jl_node *const *roots, size_t nroots, uint32_t *nmemo);
 
+/* A fact read up front, before any condition runs (kc_jl_resolve). Rule sets
+ * read the same few dozen facts for every scenario; one tight pass over them
+ * costs less than finding each on first use, and the scenario's memory is
+ * read in one burst. An entry is a plain top-scope variable of one step, or
+ * the object a two-step variable reads from, followed by the variables read
+ * from it (nchildren). */
+typedef struct jl_fact {
+    uint32_t memo;      /* the slot it fills */
+    uint32_t nchildren; /* an object: the next nchildren entries are read from it */
+    const jl_seg *seg;  /* the step from the scope (or, for a child, from the object) */
+} jl_fact;
+
+/* At most this many variables are read up front: those the most conditions
+ * read. */
+#define KC_JL_FACTS_MAX 64u
+
+/* The facts of the trees (after kc_jl_share) to read up front, into arena.
+ * KC_ENOMEM when out of memory (scratch allocations use ctx). */
+kc_status kc_jl_facts(const kc_ctx *ctx, kc_arena *arena, jl_node *const *roots, size_t nroots,
+                      uint32_t nmemo, const jl_fact **out, uint32_t *n);
+
 /* Name of an operator (for messages and rendering), e.g. "==". */
 const char *kc_jl_op_name(const jl_node *n);
 
@@ -227,6 +248,12 @@ int kc_jl_test_leaf(jl_state *st, const jl_node *n, const jl_scope *sc);
  * (UINT32_MAX: none is known), is tested whole. */
 int kc_jl_test_except(jl_state *st, const jl_node *n, uint32_t part, const jl_scope *sc,
                       kc_status *status);
+
+/* Reads the facts of kc_jl_facts from the top-scope object root into their
+ * slots, after kc_jl_state_begin. A fact it does not find stays unread: the
+ * first condition that needs it reads it the usual way (and records it as
+ * missing). */
+void kc_jl_resolve(jl_state *st, const jl_fact *facts, uint32_t n, const kc_value *root);
 
 /* The value of a plain top-scope variable (or a constant) read in place, and
  * remembered for the rest of the run; NULL when n is anything else or the

@@ -1720,6 +1720,59 @@ int kc_jl_test_except(jl_state *st, const jl_node *n, uint32_t part, const jl_sc
     return test_andor(st, n, part, sc, status);
 }
 
+/* The member of obj at step sg, trying *hint first; NULL when absent. obj
+ * is an object. */
+static inline const kc_value *member_hinted(const kc_value *obj, const jl_seg *sg, uint32_t *hint)
+{
+    const kc_value *found = at_hint(obj, sg, *hint);
+    if (found)
+        return found;
+    const kc_member *ms = obj->u.members;
+    for (uint32_t i = 0; i < obj->n; i++)
+        if (ms[i].khash == sg->hash && ms[i].klen == sg->len &&
+            kc_bytes_equal(ms[i].key, sg->key, sg->len)) {
+            *hint = i;
+            return &ms[i].val;
+        }
+    return NULL;
+}
+
+void kc_jl_resolve(jl_state *st, const jl_fact *facts, uint32_t n, const kc_value *root)
+{
+    if (!root || root->type != KC_TYPE_OBJECT)
+        return;
+    const uint32_t gen = st->gen;
+    jl_memo *memo = st->memo;
+    for (uint32_t i = 0; i < n;) {
+        const jl_fact *f = &facts[i++];
+        jl_memo *m = &memo[f->memo];
+        const kc_value *v = member_hinted(root, f->seg, &m->hint);
+        if (f->nchildren == 0) {
+            if (v) {
+                m->v = *v;
+                m->gen = gen;
+            }
+            continue;
+        }
+        /* An object slot is remembered even when absent, as lookup_path
+         * remembers it; its variables are read only from an object. */
+        m->v = v ? *v : kc_v_unknown();
+        m->gen = gen;
+        const uint32_t end = i + f->nchildren;
+        if (v && v->type == KC_TYPE_OBJECT) {
+            for (; i < end; i++) {
+                jl_memo *c = &memo[facts[i].memo];
+                const kc_value *w = member_hinted(v, facts[i].seg, &c->hint);
+                if (w) {
+                    c->v = *w;
+                    c->gen = gen;
+                }
+            }
+        }
+        i = end;
+    }
+}
+
 const kc_value *kc_jl_fact(jl_state *st, const jl_node *n, const jl_scope *sc)
 {
     return leaf_arg(st, n, sc);

@@ -7,6 +7,7 @@
  * computes the group once per run and reuses the value. Trees inside iterator
  * bodies and try fallbacks are left alone: their value depends on a scope
  * that changes while they run. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "jl.h"
@@ -258,5 +259,94 @@ kc_status kc_jl_share(const kc_ctx *ctx, jl_node *const *roots, size_t nroots, u
         prefixes(&sh, pt, size - 1, roots[r], 0);
     kc_mem_free(ctx, pt);
     *nmemo = sh.next;
+    return KC_OK;
+}
+
+/* ---- facts read up front ---- */
+
+typedef struct fact_use {
+    const jl_node *var; /* the first variable seen with this slot */
+    uint32_t reads;
+} fact_use;
+
+/* Counts the reads of each plain top-scope variable of one or two object
+ * steps (array indices are left to the usual path). */
+static void count_reads(fact_use *uses, uint32_t nmemo, const jl_node *n, int scoped)
+{
+    for (uint32_t i = 0; i < n->nargs; i++)
+        count_reads(uses, nmemo, &n->args[i], scoped || scoped_arg(n, i));
+    if (scoped || n->op != JL_VAR || n->flags || n->u.path.up || n->memo == 0 || n->memo > nmemo)
+        return;
+    const uint32_t ns = n->u.path.nsegs;
+    if (ns == 0 || ns > 2 || (ns == 2 && (n->pmemo == 0 || n->pmemo > nmemo)))
+        return;
+    for (uint32_t k = 0; k < ns; k++)
+        if (n->u.path.segs[k].idx >= 0)
+            return;
+    fact_use *u = &uses[n->memo];
+    if (!u->var)
+        u->var = n;
+    u->reads++;
+}
+
+static int more_reads(const void *pa, const void *pb)
+{
+    const fact_use *a = pa, *b = pb;
+    if (a->reads != b->reads)
+        return a->reads > b->reads ? -1 : 1;
+    return a->var->memo < b->var->memo ? -1 : (a->var->memo > b->var->memo);
+}
+
+kc_status kc_jl_facts(const kc_ctx *ctx, kc_arena *arena, jl_node *const *roots, size_t nroots,
+                      uint32_t nmemo, const jl_fact **out, uint32_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (nmemo == 0)
+        return KC_OK;
+    fact_use *uses = kc_mem_calloc(ctx, (size_t)nmemo + 1, sizeof *uses);
+    if (!uses)
+        return KC_ENOMEM;
+    for (size_t r = 0; r < nroots; r++)
+        count_reads(uses, nmemo, roots[r], 0);
+    /* The variables, most read first; the rest are read when first needed. */
+    uint32_t nvars = 0;
+    for (uint32_t m = 1; m <= nmemo; m++)
+        if (uses[m].var)
+            uses[nvars++] = uses[m];
+    if (nvars > 1)
+        qsort(uses, nvars, sizeof *uses, more_reads);
+    if (nvars > KC_JL_FACTS_MAX)
+        nvars = KC_JL_FACTS_MAX;
+    /* Entries: each parent object with its children after it, then the
+     * one-step variables. At most two entries per variable. */
+    jl_fact *facts = nvars ? kc_arena_array(arena, (size_t)nvars * 2, sizeof *facts) : NULL;
+    if (nvars && !facts) {
+        kc_mem_free(ctx, uses);
+        return KC_ENOMEM;
+    }
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < nvars; i++) {
+        const jl_node *v = uses[i].var;
+        if (!v || v->u.path.nsegs != 2) /* taken by its parent, or one step */
+            continue;
+        const uint32_t parent = v->pmemo;
+        const uint32_t at = k;
+        facts[k++] = (jl_fact){parent, 0, &v->u.path.segs[0]};
+        for (uint32_t j = i; j < nvars; j++) {
+            const jl_node *c = uses[j].var;
+            if (c && c->u.path.nsegs == 2 && c->pmemo == parent) {
+                facts[k++] = (jl_fact){c->memo, 0, &c->u.path.segs[1]};
+                facts[at].nchildren++;
+                uses[j].var = NULL; /* taken */
+            }
+        }
+    }
+    for (uint32_t i = 0; i < nvars; i++)
+        if (uses[i].var)
+            facts[k++] = (jl_fact){uses[i].var->memo, 0, &uses[i].var->u.path.segs[0]};
+    kc_mem_free(ctx, uses);
+    *out = facts;
+    *n = k;
     return KC_OK;
 }

@@ -1192,6 +1192,8 @@ kc_status kc_builder_build(kc_builder *b, kc_ruleset **out)
     for (size_t i = 0; i < live; i++)
         roots[i] = &rules[i].when;
     kc_status st = kc_jl_share(b->ctx, roots, live, &rs->nmemo);
+    if (st == KC_OK)
+        st = kc_jl_facts(b->ctx, &b->arena, roots, live, rs->nmemo, &rs->facts, &rs->nfacts);
     kc_mem_free(b->ctx, roots);
     if (st)
         return st;

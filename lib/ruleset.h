@@ -106,6 +106,8 @@ struct kc_ruleset {
     const rs_rule *rules;
     uint32_t nrules;
     uint32_t nmemo; /* shared subexpressions across all rules (jl_share.c) */
+    const jl_fact *facts; /* read up front by every evaluation (kc_jl_facts) */
+    uint32_t nfacts;
     int32_t intent_dim; /* the "intent" dimension, or -1 */
     const uint32_t *plain; /* rules without a guard, in rule order */
     uint32_t nplain;
