@@ -225,7 +225,8 @@ static kc_status eval_rule(kc_result *res, uint32_t i, const jl_scope *root, int
     } else if (t == KC_TV_UNKNOWN) {
         s = note_undecided(res, i, mark);
     } else if (t == KC_TV_TRUE) {
-        if (GROW(res, res->fired, res->cap_fired, res->nfired + 1)) {
+        if (res->nfired == res->cap_fired &&
+            GROW(res, res->fired, res->cap_fired, res->nfired + 1)) {
             s = KC_ENOMEM;
         } else {
             res->fired[res->nfired].rule = i;
@@ -337,7 +338,11 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
         const rs_group *grp = &rs->groups[g];
         size_t mark = res->st.nmissing;
         kc_value v;
-        const kc_value *fv = kc_jl_fact(&res->st, grp->fact, &root);
+        /* Usually read up front already (kc_jl_resolve). */
+        const jl_memo *m = &res->st.memo[grp->fact->memo];
+        const kc_value *fv = grp->fact->memo && m->gen == res->st.gen
+                                 ? &m->v
+                                 : kc_jl_fact(&res->st, grp->fact, &root);
         if (fv)
             v = *fv;
         else

@@ -2,16 +2,31 @@
  * (see jl_prog.h). */
 #include "jl_prog.h"
 
-/* The leaf under n: n itself, or the one a "!" or "!!" wraps (*negate set
- * for "!"). NULL when n is not one. */
-static const jl_node *leaf_of(const jl_node *n, int *negate)
+/* Whether n is a leaf test (kc_jl_share marks them). */
+static int is_leaf(const jl_node *n)
 {
-    *negate = 0;
-    if ((n->op == JL_NOT || n->op == JL_NOTNOT) && n->nargs == 1 && !(n->flags & JL_F_SPREAD)) {
-        *negate = n->op == JL_NOT;
-        n = &n->args[0];
+    return (n->aux & JL_AUX_LEAF) && n->op != JL_CUSTOM;
+}
+
+/* The number of steps n compiles to, or 0 when it has another shape. */
+static uint32_t size_of(const jl_node *n, unsigned depth)
+{
+    if (is_leaf(n))
+        return 1;
+    if (depth > 64 || (n->flags & JL_F_SPREAD) || n->nargs == 0)
+        return 0;
+    if (n->op == JL_NOT || n->op == JL_NOTNOT)
+        return n->nargs == 1 ? size_of(&n->args[0], depth + 1) : 0;
+    if (n->op != JL_AND && n->op != JL_OR)
+        return 0;
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < n->nargs; i++) {
+        const uint32_t k = size_of(&n->args[i], depth + 1);
+        if (k == 0 || total + k > JL_PROG_MAX_STEPS)
+            return 0;
+        total += k;
     }
-    return (n->aux & JL_AUX_LEAF) && n->op != JL_CUSTOM ? n : NULL;
+    return total;
 }
 
 /* The mirror of a comparison, for a constant written on the left. */
@@ -31,12 +46,28 @@ static unsigned mirrored(unsigned op)
     }
 }
 
+/* One bit per string of the array arr, by its 16-bit hash: a hashed string
+ * whose bit is clear equals none of them. All bits when one has no hash. */
+static uint64_t string_mask(const kc_value *arr)
+{
+    uint64_t mask = 0;
+    for (uint32_t i = 0; i < arr->n; i++) {
+        const kc_value *e = &arr->u.items[i];
+        if (e->type != KC_TYPE_STRING)
+            continue;
+        if (!(e->flags & KC_VF_HASHED))
+            return ~(uint64_t)0;
+        mask |= (uint64_t)1 << (e->spare & 63u);
+    }
+    return mask;
+}
+
 /* The step for a leaf: specialised when it compares one variable with a
  * constant of a type the loop knows. */
-static jl_step step_of(const jl_node *leaf, int negate)
+static jl_step step_of(const jl_node *leaf, uint32_t on_true, uint32_t on_false)
 {
-    jl_step s = {JL_STEP_LEAF, (uint8_t)leaf->op, (uint8_t)(negate ? JL_STEP_NOT : 0), 0, 0,
-                 leaf, NULL, NULL, NULL};
+    jl_step s = {JL_STEP_LEAF, (uint8_t)leaf->op, 0, 0, on_true, on_false, leaf, NULL, NULL,
+                 NULL, 0};
     const unsigned vars = leaf->aux & (JL_AUX_VAR0 | JL_AUX_VAR1);
     if (vars == (JL_AUX_VAR0 | JL_AUX_VAR1)) {
         if (leaf->args[0].memo && leaf->args[1].memo) {
@@ -54,8 +85,10 @@ static jl_step step_of(const jl_node *leaf, int negate)
         return s;
     const kc_value *k = &con->u.k;
     if (leaf->op == JL_IN) {
-        if (vars == JL_AUX_VAR0 && k->type == KC_TYPE_ARRAY)
+        if (vars == JL_AUX_VAR0 && k->type == KC_TYPE_ARRAY) {
             s.code = JL_STEP_IN; /* a string constant is a substring test: the tree's */
+            s.mask = string_mask(k);
+        }
         else if (vars == JL_AUX_VAR1)
             s.code = JL_STEP_CONTAINS;
     } else {
@@ -76,53 +109,45 @@ static jl_step step_of(const jl_node *leaf, int negate)
     return s;
 }
 
+/* Emits the steps of n (size_of(n) of them) from steps[at]: when n holds,
+ * control goes to t, when it does not, to f. The parts of an "and" pass
+ * control on to the next part when they hold, those of an "or" when they do
+ * not; "!" swaps the two targets. */
+static void emit(jl_step *steps, const jl_node *n, uint32_t at, uint32_t t, uint32_t f)
+{
+    if (is_leaf(n)) {
+        steps[at] = step_of(n, t, f);
+        return;
+    }
+    if (n->op == JL_NOT || n->op == JL_NOTNOT) {
+        emit(steps, &n->args[0], at, n->op == JL_NOT ? f : t, n->op == JL_NOT ? t : f);
+        return;
+    }
+    const int conj = n->op == JL_AND;
+    for (uint32_t i = 0; i < n->nargs; i++) {
+        const uint32_t next = at + size_of(&n->args[i], 0);
+        const int last = i + 1 == n->nargs;
+        emit(steps, &n->args[i], at, conj && !last ? next : t, !conj && !last ? next : f);
+        at = next;
+    }
+}
+
 kc_status kc_jl_prog_build(kc_arena *arena, const jl_node *n, uint32_t guard_part, jl_prog *out)
 {
     out->steps = NULL;
     out->n = 0;
-    const int conj = n->op == JL_AND && !(n->flags & JL_F_SPREAD);
-    const uint32_t nparts = conj ? n->nargs : 1;
-    if (nparts == 0)
-        return KC_OK; /* an empty "and" is false: the tree says so */
-    /* First pass: the shape, and how many steps. */
-    uint32_t count = 0;
-    for (uint32_t p = 0; p < nparts; p++) {
-        const jl_node *part = conj ? &n->args[p] : n;
-        int negate;
-        if (leaf_of(part, &negate)) {
-            count++;
-            continue;
-        }
-        if (part->op != JL_OR || (part->flags & JL_F_SPREAD) || part->nargs == 0)
-            return KC_OK;
-        for (uint32_t i = 0; i < part->nargs; i++)
-            if (!leaf_of(&part->args[i], &negate))
-                return KC_OK;
-        count += part->nargs;
-    }
+    const uint32_t count = size_of(n, 0);
+    if (count == 0)
+        return KC_OK;
     jl_step *steps = kc_arena_array(arena, count, sizeof *steps);
     if (!steps)
         return KC_ENOMEM;
-    uint32_t k = 0;
-    for (uint32_t p = 0; p < nparts; p++) {
-        const jl_node *part = conj ? &n->args[p] : n;
-        int negate;
-        const jl_node *leaf = leaf_of(part, &negate);
-        if (leaf) {
-            steps[k] = step_of(leaf, negate);
-            if (conj && p == guard_part)
-                steps[k].flags |= JL_STEP_GUARD;
-            k++;
-            continue;
-        }
-        const uint32_t end = k + part->nargs;
-        for (uint32_t i = 0; i < part->nargs; i++) {
-            leaf = leaf_of(&part->args[i], &negate);
-            steps[k] = step_of(leaf, negate);
-            steps[k].flags |= JL_STEP_ANY;
-            steps[k].next = end;
-            k++;
-        }
+    emit(steps, n, 0, JL_PROG_TRUE, JL_PROG_FALSE);
+    if (n->op == JL_AND && guard_part < n->nargs && is_leaf(&n->args[guard_part])) {
+        uint32_t at = 0;
+        for (uint32_t i = 0; i < guard_part; i++)
+            at += size_of(&n->args[i], 0);
+        steps[at].flags |= JL_STEP_GUARD;
     }
     out->steps = steps;
     out->n = count;
@@ -153,6 +178,20 @@ static int run_facts(jl_state *st, const jl_step *s, const jl_scope *sc)
         return (s->op == JL_EQ || s->op == JL_SEQ) ? eq : !eq;
     }
     return kc_jl_test_leaf(st, s->leaf, sc);
+}
+
+/* Whether the array arr holds the string k (hashed): elements that are not
+ * strings, or whose length or hash differ, are passed over without a call. */
+static inline int has_string(const kc_value *arr, const kc_value *k)
+{
+    for (uint32_t i = 0; i < arr->n; i++) {
+        const kc_value *e = &arr->u.items[i];
+        if (e->type == KC_TYPE_STRING && e->n == k->n &&
+            (!(e->flags & KC_VF_HASHED) || e->spare == k->spare) &&
+            kc_bytes_equal(e->u.str, k->u.str, k->n))
+            return 1;
+    }
+    return 0;
 }
 
 /* The truth of one step: 0 or 1, or -1 when the tree must decide. */
@@ -190,45 +229,35 @@ static inline int run_step(jl_state *st, const jl_step *s, const jl_scope *sc)
             return kc_jl_test_leaf(st, s->leaf, sc);
         return kc_jl_num_compare(s->op, a->u.num, k->u.num);
     case JL_STEP_IN:
+        if (a->type == KC_TYPE_STRING && (a->flags & KC_VF_HASHED) &&
+            !((s->mask >> (a->spare & 63u)) & 1u))
+            return 0; /* no constant string has its hash */
         return kc_array_has(k, a);
     default: /* JL_STEP_CONTAINS */
         if (a->type != KC_TYPE_ARRAY)
             return kc_jl_test_leaf(st, s->leaf, sc); /* a string: substring */
+        if (k->type == KC_TYPE_STRING && (k->flags & KC_VF_HASHED))
+            return has_string(a, k);
         return kc_array_has(a, k);
     }
 }
 
 int kc_jl_prog_run(jl_state *st, const jl_prog *p, int skip_guard, const jl_scope *sc)
 {
-    if (sc->up)
+    if (sc->up || p->n == 0)
         return -1;
     const jl_step *steps = p->steps;
     uint32_t i = 0;
-    while (i < p->n) {
+    for (;;) {
         const jl_step *s = &steps[i];
-        if (!(s->flags & JL_STEP_ANY)) {
-            i++;
-            if (skip_guard && (s->flags & JL_STEP_GUARD))
-                continue;
-            const int t = run_step(st, s, sc);
+        int t = 1;
+        if (!skip_guard || !(s->flags & JL_STEP_GUARD)) {
+            t = run_step(st, s, sc);
             if (t < 0)
                 return -1;
-            if (!(t ^ (s->flags & JL_STEP_NOT)))
-                return KC_TV_FALSE;
-            continue;
         }
-        /* A run of which one step must hold. */
-        const uint32_t end = s->next;
-        int held = 0;
-        for (; i < end && !held; i++) {
-            const int t = run_step(st, &steps[i], sc);
-            if (t < 0)
-                return -1;
-            held = t ^ (steps[i].flags & JL_STEP_NOT);
-        }
-        if (!held)
-            return KC_TV_FALSE;
-        i = end;
+        i = t ? s->on_true : s->on_false;
+        if (i >= JL_PROG_FALSE)
+            return i == JL_PROG_TRUE ? KC_TV_TRUE : KC_TV_FALSE;
     }
-    return KC_TV_TRUE;
 }

@@ -1,14 +1,16 @@
 /* jl_prog.h - conditions made of leaf tests, run as a flat list of steps.
  *
- * Most conditions in a rule set are an "and" of a few comparisons between a
- * fact and a constant, now and then with an "or" of such comparisons or a
- * "!" around one. Walking the tree for them spends more on the walk than on
- * the comparisons; such a condition is also compiled into a list of steps,
- * each one comparison specialised by the constant's type, which a loop runs
- * with no recursion. The list only ever answers true or false: whatever it
- * cannot settle on its own (an absent fact, a comparison that coerces or
- * raises, a substring test) makes it give up, and the tree answers instead,
- * so both always agree. */
+ * Most conditions in a rule set combine a few comparisons between a fact and
+ * a constant with "and", "or" and "!". Walking the tree for them spends more
+ * on the walk than on the comparisons; such a condition is also compiled
+ * into branch code: a list of steps, each one comparison specialised by the
+ * constant's type, that says which step comes next when it holds and when it
+ * does not, with "the condition holds" and "it does not" as the two ends. A
+ * loop runs it with no recursion. The list only ever answers true or false:
+ * whatever it cannot settle on its own (an absent fact, a comparison that
+ * coerces or raises, a substring test) makes it give up, and the tree
+ * answers instead. It visits the leaves in the order the tree does and stops
+ * where the tree stops, so when it answers, the tree agrees. */
 #ifndef KC_JL_PROG_H
 #define KC_JL_PROG_H
 
@@ -29,20 +31,26 @@ enum {
 };
 
 /* Step flags. */
-#define JL_STEP_NOT 0x01u   /* the truth is inverted (a "!" around the leaf) */
-#define JL_STEP_GUARD 0x02u /* the part the rule index matched: skipped when told */
-#define JL_STEP_ANY 0x04u   /* one of a run of steps of which one must hold (an "or") */
+#define JL_STEP_GUARD 0x01u /* the part the rule index matched: taken as holding when told */
+
+/* The two ends of a program, as jump targets. */
+#define JL_PROG_TRUE UINT32_MAX
+#define JL_PROG_FALSE (UINT32_MAX - 1u)
+/* The longest program built; longer conditions stay with the tree. */
+#define JL_PROG_MAX_STEPS 4096u
 
 typedef struct jl_step {
     uint8_t code;  /* JL_STEP_* */
     uint8_t op;    /* the comparison (jl_op), the constant on the right */
     uint8_t flags; /* JL_STEP_* flags */
     uint8_t spare;
-    uint32_t next;        /* JL_STEP_ANY: index of the first step after the run */
+    uint32_t on_true;     /* the next step when the leaf holds, or an end */
+    uint32_t on_false;    /* the next step when it does not */
     const jl_node *leaf;  /* the leaf test itself */
     const jl_node *fact;  /* its variable, the left one of JL_STEP_FACTS (NULL for JL_STEP_LEAF) */
     const kc_value *k;    /* its constant (NULL for JL_STEP_LEAF and JL_STEP_FACTS) */
     const jl_node *fact2; /* JL_STEP_FACTS: the right variable */
+    uint64_t mask;        /* JL_STEP_IN: a bit per constant string, by hash (string_mask) */
 } jl_step;
 
 typedef struct jl_prog {
@@ -51,10 +59,10 @@ typedef struct jl_prog {
 } jl_prog;
 
 /* Compiles n (after kc_jl_share, which marks the leaf tests) into *out in
- * arena when it has a supported shape: a leaf, "!" of a leaf, or an "and" of
- * parts that are each one of those or an "or" of them. Part guard_part of
- * the "and" (UINT32_MAX: none) is flagged JL_STEP_GUARD when it is a single
- * leaf. Any other shape leaves out->n at 0. Returns KC_OK or KC_ENOMEM. */
+ * arena when it is made of leaf tests joined by non-empty "and"s and "or"s
+ * and by "!" and "!!". When n is an "and" whose part guard_part (UINT32_MAX:
+ * none) is a single leaf, that step is flagged JL_STEP_GUARD. Any other
+ * shape leaves out->n at 0. Returns KC_OK or KC_ENOMEM. */
 kc_status kc_jl_prog_build(kc_arena *arena, const jl_node *n, uint32_t guard_part, jl_prog *out);
 
 /* Runs p at the top scope sc: KC_TV_FALSE or KC_TV_TRUE, or -1 when the tree
