@@ -34,27 +34,41 @@ enum {
 #define JL_STEP_GUARD 0x01u /* the part the rule index matched: taken as holding when told */
 
 /* The two ends of a program, as jump targets. */
-#define JL_PROG_TRUE UINT32_MAX
-#define JL_PROG_FALSE (UINT32_MAX - 1u)
+#define JL_PROG_TRUE 0xFFFFu
+#define JL_PROG_FALSE 0xFFFEu
 /* The longest program built; longer conditions stay with the tree. */
 #define JL_PROG_MAX_STEPS 4096u
 
+/* A step, as the loop reads it: everything the usual case needs, in 32
+ * bytes and without a pointer into the tree, so a large rule set's steps
+ * stay few cache lines. */
 typedef struct jl_step {
-    uint8_t code;  /* JL_STEP_* */
-    uint8_t op;    /* the comparison (jl_op), the constant on the right */
-    uint8_t flags; /* JL_STEP_* flags */
+    uint8_t code;      /* JL_STEP_* */
+    uint8_t op;        /* the comparison (jl_op), the constant on the right */
+    uint8_t flags;     /* JL_STEP_* flags */
     uint8_t spare;
-    uint32_t on_true;     /* the next step when the leaf holds, or an end */
-    uint32_t on_false;    /* the next step when it does not */
-    const jl_node *leaf;  /* the leaf test itself */
-    const jl_node *fact;  /* its variable, the left one of JL_STEP_FACTS (NULL for JL_STEP_LEAF) */
-    const kc_value *k;    /* its constant (NULL for JL_STEP_LEAF and JL_STEP_FACTS) */
-    const jl_node *fact2; /* JL_STEP_FACTS: the right variable */
-    uint64_t mask;        /* JL_STEP_IN: a bit per constant string, by hash (string_mask) */
+    uint16_t on_true;  /* the next step when the leaf holds, or an end */
+    uint16_t on_false; /* the next step when it does not */
+    uint32_t memo;     /* the leaf's memo slot when conditions share it (its truth is
+                        * remembered there), else 0 */
+    uint32_t fact;     /* memo slot of its variable (the left one of JL_STEP_FACTS) */
+    union {
+        kc_value k;     /* its constant */
+        uint32_t fact2; /* JL_STEP_FACTS: memo slot of the right variable */
+    } u;
 } jl_step;
+
+/* What the rare paths of a step need, beside it (same index). */
+typedef struct jl_step_cold {
+    const jl_node *leaf;  /* the leaf test itself */
+    const jl_node *fact;  /* its variable (NULL for JL_STEP_LEAF) */
+    const jl_node *fact2; /* JL_STEP_FACTS: the right variable */
+    uint64_t mask;        /* JL_STEP_IN: a bit per constant string, by hash */
+} jl_step_cold;
 
 typedef struct jl_prog {
     const jl_step *steps;
+    const jl_step_cold *cold;
     uint32_t n; /* 0: the condition has another shape; use the tree */
 } jl_prog;
 
