@@ -263,7 +263,7 @@ KC_API kc_status kc_doc_parse(kc_ctx *ctx, const char *text, size_t len, const c
  *
  * KC_PARSE_COMPACT (ignored with KC_PARSE_POSITIONS) copies the parsed tree,
  * breadth-first, into one block sized to fit: parsing takes longer (about a
- * tenth more for a typical scenario) and the document is smaller and faster
+ * sixth more for a typical scenario) and the document is smaller and faster
  * to evaluate when it is no longer in the CPU's cache. Use it for documents
  * parsed ahead and evaluated later or many times; a batch that evaluates
  * each document right after parsing it gains nothing from it. */
