@@ -264,6 +264,10 @@ kc_status kc_rs_index(kc_ruleset *rs, kc_arena *arena)
                 h = (h + 1) & (size - 1);
             slots[h] = d + 1;
         }
+        groups[g].boolean[0] = groups[g].boolean[1] = -1;
+        for (uint32_t d = 0; d < nd; d++)
+            if (dv[d].type == KC_TYPE_BOOL)
+                groups[g].boolean[dv[d].u.boolean != 0] = (int32_t)d;
         groups[g].slots = slots;
         groups[g].mask = size - 1;
         groups[g].fact = facts[g];

@@ -84,6 +84,8 @@ typedef struct rs_group {
     const kc_value *values; /* distinct constants */
     const uint32_t *slots;  /* open addressing by kc_scalar_hash: k + 1, 0 empty */
     uint32_t mask;          /* slots has mask + 1 entries, at least twice nvalues */
+    int32_t boolean[2];     /* the index k of false and of true, or -1: booleans, the
+                             * most common guard constants, are found without hashing */
     const uint32_t *start;  /* rules of values[k]: rules[start[k] .. start[k+1]) */
     const uint32_t *rules;  /* rule indices, by value */
     uint32_t nall;
@@ -124,6 +126,8 @@ kc_status kc_rs_index(kc_ruleset *rs, kc_arena *arena);
 /* The index k of the constant of g equal to v (kc_same), or -1. */
 static inline int32_t kc_rs_group_find(const rs_group *g, const kc_value *v)
 {
+    if (v->type == KC_TYPE_BOOL)
+        return g->boolean[v->u.boolean != 0];
     uint32_t h = kc_scalar_hash(v) & g->mask;
     for (uint32_t s; (s = g->slots[h]) != 0; h = (h + 1) & g->mask)
         if (kc_same(&g->values[s - 1], v))

@@ -362,9 +362,11 @@ static const char index_rules[] =
     TWIN("middle", "{\"and\": [{\">\": [{\"var\": \"n\"}, 1]}, "
                    "{\"in\": [\"d\", {\"var\": \"tags\"}]}, {\"===\": [{\"var\": \"x\"}, true]}]}") ",\n"
     TWIN("nested", "{\"and\": [{\"!==\": [{\"var\": \"x\"}, false]}, "
-                   "{\"and\": [{\"===\": [{\"var\": \"r.t\"}, \"c\"]}, {\"var\": \"x\"}]}]}") "\n"
+                   "{\"and\": [{\"===\": [{\"var\": \"r.t\"}, \"c\"]}, {\"var\": \"x\"}]}]}") ",\n"
+    /* A boolean guard: its group finds booleans without hashing. */
+    TWIN("boolean", "{\"===\": [{\"var\": \"x\"}, false]}") "\n"
     " ]}";
-#define INDEX_RULES 16
+#define INDEX_RULES 18
 
 /* Definition-order index of the rule called id (asserts it exists). */
 static size_t rule_index(const kc_ruleset *rs, const char *id)
@@ -439,6 +441,8 @@ static void index_skips_only_rules_that_cannot_hold(void **state)
         assert_int_equal(state_of[10], whole[c]);
         assert_int_equal(state_of[12], middle[c]);
         assert_int_equal(state_of[14], nested[c]);
+        static const int boolean[] = {0, 0, 1, 2, 2, 2, 0, 2, 0, 1};
+        assert_int_equal(state_of[16], boolean[c]);
         kc_doc_free(doc);
     }
     kc_result_free(res);
