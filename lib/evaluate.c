@@ -367,8 +367,9 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
             continue;
         }
         const int32_t d = kc_rs_group_find(grp, &v);
-        for (uint32_t k = d < 0 ? 0 : grp->start[d]; d >= 0 && k < grp->start[d + 1] && s == KC_OK;
-             k++)
+        if (d < 0)
+            continue;
+        for (uint32_t k = grp->start[d], end = grp->start[d + 1]; k < end && s == KC_OK; k++)
             s = eval_rule(res, grp->rules[k], &root, 1);
     }
     /* Groups visit rules out of order; lists are reported in rule order. */

@@ -47,12 +47,13 @@ typedef struct rs_control {
 } rs_control;
 
 typedef struct rs_rule {
+    /* What judging the rule reads, first: one cache line per rule visited. */
     const char *id;
     uint32_t dim;   /* index into dims */
     int32_t veto;   /* index into verdicts, or -1 */
     double weight;
+    jl_prog prog;   /* the condition as a flat list of steps, when it has that shape */
     jl_node when;   /* compiled condition */
-    jl_prog prog;   /* the same as a flat list of steps, when it has that shape */
     kc_value when_json; /* the condition as written */
     kc_tmpl because;
     kc_tmpl advice; /* nparts == 0 and text == NULL when absent */
