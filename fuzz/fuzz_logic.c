@@ -32,8 +32,13 @@ static char *outcome(kc_ctx *ctx, kc_eval *ev, const kc_logic *lg, const kc_valu
     return out;
 }
 
-/* The rule as the condition of a minimal rule set, judged against data. */
-static void as_condition(kc_ctx *ctx, const char *rule, size_t rule_len, const kc_value *data)
+/* The rule as the condition of a minimal rule set, judged against data:
+ * whether the rule fired (2), stayed undecided (1) or neither (0); -1 when it
+ * did not load. wrap: the condition is {"if": [rule, true, false]}, which
+ * means the same but is always judged by walking the tree, while a condition
+ * made of comparisons alone is judged by its step list (lib/jl_prog.c): the
+ * two must agree. */
+static int judged(kc_ctx *ctx, const char *rule, size_t rule_len, const kc_value *data, int wrap)
 {
     static const char head[] =
         "{\"kindctx\":\"ruleset/1\",\"name\":\"f\",\"version\":\"1\","
@@ -43,15 +48,30 @@ static void as_condition(kc_ctx *ctx, const char *rule, size_t rule_len, const k
         "\"rules\":[{\"id\":\"r\",\"dimension\":\"d\",\"weight\":1,\"veto\":\"bad\","
         "\"because\":\"because\",\"source\":\"fuzz\",\"when\":";
     static const char tail[] = "}]}";
-    const size_t len = sizeof head - 1 + rule_len + sizeof tail - 1;
+    static const char if_head[] = "{\"if\":[";
+    static const char if_tail[] = ",true,false]}";
+    const size_t extra = wrap ? sizeof if_head - 1 + sizeof if_tail - 1 : 0;
+    const size_t len = sizeof head - 1 + rule_len + extra + sizeof tail - 1;
     char *text = malloc(len);
     if (!text)
-        return;
-    memcpy(text, head, sizeof head - 1);
-    memcpy(text + sizeof head - 1, rule, rule_len);
-    memcpy(text + sizeof head - 1 + rule_len, tail, sizeof tail - 1);
+        return -1;
+    size_t at = 0;
+    memcpy(text + at, head, sizeof head - 1);
+    at += sizeof head - 1;
+    if (wrap) {
+        memcpy(text + at, if_head, sizeof if_head - 1);
+        at += sizeof if_head - 1;
+    }
+    memcpy(text + at, rule, rule_len);
+    at += rule_len;
+    if (wrap) {
+        memcpy(text + at, if_tail, sizeof if_tail - 1);
+        at += sizeof if_tail - 1;
+    }
+    memcpy(text + at, tail, sizeof tail - 1);
     kc_ruleset *rs = NULL;
     kc_error err;
+    int outcome = -1;
     if (kc_ruleset_load_string(ctx, text, len, "<wrapped>", &rs, &err) == KC_OK) {
         kc_result *res = NULL;
         FUZZ_CHECK(kc_result_create(ctx, &res) == KC_OK);
@@ -61,6 +81,7 @@ static void as_condition(kc_ctx *ctx, const char *rule, size_t rule_len, const k
             /* The one rule fired, stayed undecided, or did neither. */
             FUZZ_CHECK(kc_result_fired_count(res) + kc_result_undecided_count(res) <= 1);
             fuzz_read_result(ctx, res, 1);
+            outcome = kc_result_fired_count(res) ? 2 : kc_result_undecided_count(res) ? 1 : 0;
         }
         kc_result_free(res);
         kc_ruleset_free(rs);
@@ -68,6 +89,18 @@ static void as_condition(kc_ctx *ctx, const char *rule, size_t rule_len, const k
         FUZZ_CHECK(rs == NULL && err.status != KC_OK);
     }
     free(text);
+    return outcome;
+}
+
+static void as_condition(kc_ctx *ctx, const char *rule, size_t rule_len, const kc_value *data)
+{
+    const int plain = judged(ctx, rule, rule_len, data, 0);
+    if (plain < 0)
+        return;
+    const int tree = judged(ctx, rule, rule_len, data, 1);
+    /* The wrapped rule set can fail to load only on a limit it alone
+     * reaches (one level deeper). */
+    FUZZ_CHECK(tree < 0 || tree == plain);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
