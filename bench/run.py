@@ -485,7 +485,7 @@ def summarise(a, raw, checks, batch, clips, t_start):
         L.append(f"| {nr:,} | {by[key][0]['rule_bytes']:,} | {fmt(lf)} | {fmt(ls)} | {fmt(kp)} | "
                  f"{fmt(cj)} | {fmt(ratio)} |")
     L.append("")
-    L.append(f"Scenario parse (kc_doc_parse_ex, no positions), untimed setup of the "
+    L.append(f"Scenario parse (kc_doc_parse_ex, KC_PARSE_COMPACT, no positions), untimed setup of the "
              f"evaluation runs: {fmt(col('kindctx x1', 'scen_parse_us'))} µs/scenario.")
     if any(k.startswith("node batch") or k.startswith("kindctx batch") for k in by):
         L.append("")
