@@ -299,9 +299,7 @@ static const kc_value *walk_dotted(const kc_value *base, const char *s, size_t l
     return cur;
 }
 
-/* One step of a path, trying the member index *hint first: scenarios of one
- * shape keep their keys in the same order, so the scan is usually skipped.
- * *hint is updated on a scan that finds the key. */
+/* The member of the object obj at step sg if it is the one at index h. */
 static inline const kc_value *at_hint(const kc_value *obj, const jl_seg *sg, uint32_t h)
 {
     const kc_member *ms = obj->u.members;
@@ -311,21 +309,31 @@ static inline const kc_value *at_hint(const kc_value *obj, const jl_seg *sg, uin
     return NULL;
 }
 
-static inline const kc_value *step_hinted(const kc_value *cur, const jl_seg *sg, uint32_t *hint)
+/* The member of the object obj at step sg, trying index *hint first:
+ * scenarios of one shape keep their keys in the same order, so the scan is
+ * usually skipped. *hint is updated on a scan that finds the key. NULL when
+ * absent. */
+static inline const kc_value *member_hinted(const kc_value *obj, const jl_seg *sg, uint32_t *hint)
 {
-    if (cur->type != KC_TYPE_OBJECT)
-        return step(cur, sg->key, sg->len, sg->hash, sg->idx);
-    const kc_value *found = at_hint(cur, sg, *hint);
+    const kc_value *found = at_hint(obj, sg, *hint);
     if (found)
         return found;
-    const kc_member *ms = cur->u.members;
-    for (uint32_t i = 0; i < cur->n; i++)
+    const kc_member *ms = obj->u.members;
+    for (uint32_t i = 0; i < obj->n; i++)
         if (ms[i].khash == sg->hash && ms[i].klen == sg->len &&
             kc_bytes_equal(ms[i].key, sg->key, sg->len)) {
             *hint = i;
             return &ms[i].val;
         }
     return NULL;
+}
+
+/* One step of a path: a member (hinted) or an array item. */
+static inline const kc_value *step_hinted(const kc_value *cur, const jl_seg *sg, uint32_t *hint)
+{
+    if (cur->type != KC_TYPE_OBJECT)
+        return step(cur, sg->key, sg->len, sg->hash, sg->idx);
+    return member_hinted(cur, sg, hint);
 }
 
 /* The value at the fixed path of n (at least one step) in scope sc, or NULL
@@ -1718,23 +1726,6 @@ int kc_jl_test_except(jl_state *st, const jl_node *n, uint32_t part, const jl_sc
     if (n->op != JL_AND || (n->memo && part >= n->nargs))
         return test_node(st, n, sc, status);
     return test_andor(st, n, part, sc, status);
-}
-
-/* The member of obj at step sg, trying *hint first; NULL when absent. obj
- * is an object. */
-static inline const kc_value *member_hinted(const kc_value *obj, const jl_seg *sg, uint32_t *hint)
-{
-    const kc_value *found = at_hint(obj, sg, *hint);
-    if (found)
-        return found;
-    const kc_member *ms = obj->u.members;
-    for (uint32_t i = 0; i < obj->n; i++)
-        if (ms[i].khash == sg->hash && ms[i].klen == sg->len &&
-            kc_bytes_equal(ms[i].key, sg->key, sg->len)) {
-            *hint = i;
-            return &ms[i].val;
-        }
-    return NULL;
 }
 
 void kc_jl_resolve(jl_state *st, const jl_fact *facts, uint32_t n, const kc_value *root)
