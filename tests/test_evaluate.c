@@ -449,6 +449,98 @@ static void index_skips_only_rules_that_cannot_hold(void **state)
     kc_ruleset_free(rs);
 }
 
+/* More facts than are read up front (KC_JL_FACTS_MAX): the most-read ones are
+ * read before the rules run, the rest when first needed, and parents that are
+ * absent or not objects leave their facts to the usual path. Each rule has a
+ * twin wrapped in {"if": [...]}, which is always judged by walking the tree;
+ * every pair must agree. */
+#define MANY_FACTS 70
+static void many_facts_read_up_front_or_on_demand(void **state)
+{
+    kc_test_ctx *t = *state;
+    size_t cap = 64 * 1024, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text + len, cap - len,
+                            "{\"kindctx\": \"ruleset/1\", \"name\": \"many\", \"version\": \"1\","
+                            " \"dimensions\": [{\"id\": \"d\", \"label\": \"d\"}],"
+                            " \"verdicts\": [{\"id\": \"kind\", \"label\": \"k\"},"
+                            " {\"id\": \"harmful\", \"label\": \"h\"}],"
+                            " \"policy\": {\"bands\": [{\"verdict\": \"kind\", \"min\": 0},"
+                            " {\"verdict\": \"harmful\"}]}, \"rules\": [");
+    for (int i = 0; i < MANY_FACTS; i++) {
+        /* Facts read by more rules come first up front: rule i reads its own
+         * fact, and every third rule also p0.f0. */
+        char cond[160];
+        snprintf(cond, sizeof cond, "{\"and\": [{\"===\": [{\"var\": \"p%d.f%d\"}, %d]}%s]}", i % 7,
+                 i, i, i % 3 ? "" : ", {\"!==\": [{\"var\": \"p0.f0\"}, -1]}");
+        for (int twin = 0; twin < 2; twin++)
+            len += (size_t)snprintf(text + len, cap - len,
+                                    "%s{\"id\": \"r%d%s\", \"dimension\": \"d\", \"weight\": 1,"
+                                    " \"source\": \"s\", \"because\": \"b\", \"when\": %s%s%s}",
+                                    i || twin ? ", " : "", i, twin ? "-tree" : "",
+                                    twin ? "{\"if\": [" : "", cond, twin ? ", true, false]}" : "");
+    }
+    len += (size_t)snprintf(text + len, cap - len, "]}");
+    assert_true(len < cap);
+    kc_ruleset *rs = NULL;
+    kc_result *res = NULL;
+    kc_error err;
+    if (kc_ruleset_load_string(t->ctx, text, len, "many.json", &rs, &err) != KC_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(kc_result_create(t->ctx, &res), KC_OK);
+    for (int c = 0; c < 4; c++) {
+        /* 0: every fact present and matching; 1: p3 a number, p5 absent,
+         * f4 wrong; 2: no p0 at all; 3: an empty scenario. */
+        len = 0;
+        len += (size_t)snprintf(text + len, cap - len, "{");
+        for (int p = 0; p < 7 && c < 3; p++) {
+            if ((c == 1 && p == 5) || (c == 2 && p == 0))
+                continue;
+            if (c == 1 && p == 3) {
+                len += (size_t)snprintf(text + len, cap - len, "%s\"p3\": 3", len > 1 ? ", " : "");
+                continue;
+            }
+            len += (size_t)snprintf(text + len, cap - len, "%s\"p%d\": {", len > 1 ? ", " : "", p);
+            for (int i = p; i < MANY_FACTS; i += 7)
+                len += (size_t)snprintf(text + len, cap - len, "%s\"f%d\": %d", i > p ? ", " : "",
+                                        i, c == 1 && i == 4 ? -4 : i);
+            len += (size_t)snprintf(text + len, cap - len, "}");
+        }
+        len += (size_t)snprintf(text + len, cap - len, "}");
+        kc_doc *doc = NULL;
+        assert_int_equal(kc_doc_parse_ex(t->ctx, text, len, "s", KC_PARSE_COMPACT, &doc, &err),
+                         KC_OK);
+        assert_int_equal(kc_evaluate(rs, kc_doc_root(doc), res, &err), KC_OK);
+        int state_of[2 * MANY_FACTS] = {0};
+        for (size_t i = 0; i < kc_result_fired_count(res); i++) {
+            kc_finding fd;
+            assert_int_equal(kc_result_fired(res, i, &fd), KC_OK);
+            state_of[rule_index(rs, fd.rule)] = 1;
+        }
+        for (size_t i = 0; i < kc_result_undecided_count(res); i++)
+            state_of[rule_index(rs, kc_result_undecided(res, i))] = 2;
+        for (int i = 0; i < MANY_FACTS; i++)
+            if (state_of[2 * i] != state_of[2 * i + 1])
+                fail_msg("scenario %d: rule r%d is %d, its tree twin %d", c, i, state_of[2 * i],
+                         state_of[2 * i + 1]);
+        if (c == 0)
+            assert_int_equal(kc_result_fired_count(res), 2 * MANY_FACTS);
+        if (c == 1) {
+            assert_int_equal(state_of[2 * 3], 2);  /* p3.f3: p3 is a number */
+            assert_int_equal(state_of[2 * 5], 2);  /* p5 absent */
+            assert_int_equal(state_of[2 * 4], 0);  /* f4 differs */
+            assert_int_equal(state_of[2 * 69], 1); /* among the facts read on demand */
+        }
+        if (c == 3)
+            assert_int_equal(kc_result_undecided_count(res), 2 * MANY_FACTS);
+        kc_doc_free(doc);
+    }
+    kc_result_free(res);
+    kc_ruleset_free(rs);
+    free(text);
+}
+
 /* The JSON result reads back with the documented keys and the same values. */
 static void json_result_round_trips(void **state)
 {
@@ -655,6 +747,8 @@ int main(void)
                                         kc_test_ctx_teardown),
         cmocka_unit_test_setup_teardown(index_skips_only_rules_that_cannot_hold,
                                         kc_test_ctx_setup, kc_test_ctx_teardown),
+        cmocka_unit_test_setup_teardown(many_facts_read_up_front_or_on_demand, kc_test_ctx_setup,
+                                        kc_test_ctx_teardown),
         cmocka_unit_test_setup_teardown(json_result_round_trips, setup, teardown),
         cmocka_unit_test_setup_teardown(brief_json_names_verdict_score_and_rules, setup, teardown),
         cmocka_unit_test(steady_state_evaluation_allocates_nothing),
