@@ -339,10 +339,7 @@ kc_status kc_evaluate(const kc_ruleset *rs, const kc_value *scenario, kc_result 
         size_t mark = res->st.nmissing;
         kc_value v;
         /* Usually read up front already (kc_jl_resolve). */
-        const jl_memo *m = &res->st.memo[grp->fact->memo];
-        const kc_value *fv = grp->fact->memo && m->gen == res->st.gen
-                                 ? &m->v
-                                 : kc_jl_fact(&res->st, grp->fact, &root);
+        const kc_value *fv = kc_jl_slot_fact(&res->st, grp->fact->memo, grp->fact, &root);
         if (fv)
             v = *fv;
         else

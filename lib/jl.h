@@ -260,6 +260,16 @@ void kc_jl_resolve(jl_state *st, const jl_fact *facts, uint32_t n, const kc_valu
  * fact is absent: kc_jl_eval then gives the answer. */
 const kc_value *kc_jl_fact(jl_state *st, const jl_node *n, const jl_scope *sc);
 
+/* kc_jl_fact of the plain variable var whose memo slot is slot, answered
+ * from the slot without a call when this run has read it already (up front,
+ * or by an earlier condition). */
+static inline const kc_value *kc_jl_slot_fact(jl_state *st, uint32_t slot, const jl_node *var,
+                                              const jl_scope *sc)
+{
+    const jl_memo *m = &st->memo[slot];
+    return slot && m->gen == st->gen ? &m->v : kc_jl_fact(st, var, sc);
+}
+
 /* Deep-copies src into arena (strings, arrays, objects). */
 kc_status kc_value_copy(kc_arena *arena, const kc_value *src, kc_value *dst);
 

@@ -1524,18 +1524,6 @@ static inline const kc_value *leaf_fact(jl_state *st, const jl_node *v, const jl
     jl_memo *m = &st->memo[v->memo];
     if (m->gen == st->gen)
         return &m->v;
-    /* The usual case inline: "a.b" whose object "a" was read this run and
-     * holds "b" where it did last time. */
-    if (v->u.path.nsegs == 2 && v->pmemo) {
-        const jl_memo *p = &st->memo[v->pmemo];
-        const kc_value *found;
-        if (p->gen == st->gen && p->v.type == KC_TYPE_OBJECT &&
-            (found = at_hint(&p->v, &v->u.path.segs[1], m->hint)) != NULL) {
-            m->v = *found;
-            m->gen = st->gen;
-            return &m->v;
-        }
-    }
     return fetch_var(st, v, sc, m);
 }
 
@@ -1612,10 +1600,9 @@ static NOINLINE int test_slow(jl_state *st, const jl_node *n, const jl_scope *sc
 
 static int test_inner(jl_state *st, const jl_node *n, const jl_scope *sc, kc_status *status);
 
-/* A leaf comparing facts and constants read in place (JL_AUX_LEAF). Out of
- * line, so the connectives that call it keep a small frame. Returns -1 when
- * the general path must decide (an absent fact, a comparison that needs
- * coercion or raises). */
+/* A leaf comparing facts and constants read in place (JL_AUX_LEAF). Returns
+ * -1 when the general path must decide (an absent fact, a comparison that
+ * needs coercion or raises). */
 static inline int test_leaf(jl_state *st, const jl_node *n, const jl_scope *sc)
 {
     if (sc->up)

@@ -162,19 +162,12 @@ kc_status kc_jl_prog_build(kc_arena *arena, const jl_node *n, uint32_t guard_par
     return KC_OK;
 }
 
-/* A variable's value, read this run already or now; NULL when absent. */
-static inline const kc_value *fact(jl_state *st, uint32_t slot, const jl_node *var,
-                                   const jl_scope *sc)
-{
-    const jl_memo *m = &st->memo[slot];
-    return m->gen == st->gen ? &m->v : kc_jl_fact(st, var, sc);
-}
-
 /* Two facts: equal strings or numbers (loose or strict alike), ordered
  * numbers, or the first in the second (an array); the tree does the rest. */
 static int run_facts(jl_state *st, const jl_step *s, const jl_step_cold *c, const jl_scope *sc)
 {
-    const kc_value *a = fact(st, s->fact, c->fact, sc), *b = fact(st, s->u.fact2, c->fact2, sc);
+    const kc_value *a = kc_jl_slot_fact(st, s->fact, c->fact, sc);
+    const kc_value *b = kc_jl_slot_fact(st, s->u.fact2, c->fact2, sc);
     if (!a || !b)
         return -1;
     if (s->op == JL_IN)
@@ -211,7 +204,7 @@ static inline int run_step(jl_state *st, const jl_step *s, const jl_step_cold *c
         return kc_jl_test_leaf(st, c->leaf, sc);
     if (s->code == JL_STEP_FACTS)
         return run_facts(st, s, c, sc);
-    const kc_value *a = fact(st, s->fact, c->fact, sc);
+    const kc_value *a = kc_jl_slot_fact(st, s->fact, c->fact, sc);
     if (!a)
         return -1; /* absent: the tree records it as an open question */
     const kc_value *k = &s->u.k;
