@@ -37,6 +37,20 @@ char **cli_collect_rules(const char *cmd, int *argc, char **argv, size_t *nfiles
 /* Builds the rule set from files (the bundled set first when there are none,
  * or when the first is an extension); prints problems; returns an exit code. */
 int cli_load_rules(kc_ctx *ctx, char *const *files, size_t nfiles, kc_ruleset **out);
+
+/* Rule files are configuration the user names on the command line, and a rule
+ * set of thousands of rules is several MiB (4,100 rules: 3.5 MB, about 400,000
+ * values): more than the context's defaults, which are sized for scenarios,
+ * allow. The commands load rule files with at least these limits and
+ * everything else with the context's own: begin raises them (never lowers),
+ * end puts back what begin returned. Both run before any thread shares ctx. */
+#define CLI_RULES_MAX_BYTES ((size_t)256 << 20)
+#define CLI_RULES_MAX_NODES ((size_t)32 << 20)
+typedef struct cli_limits {
+    size_t bytes, nodes;
+} cli_limits;
+cli_limits cli_rule_limits_begin(kc_ctx *ctx);
+void cli_rule_limits_end(kc_ctx *ctx, cli_limits saved);
 /* Prints every problem of d, one per line; returns how many. */
 int cli_print_diag(const kc_diag *d, FILE *f, int prefixed);
 /* Reads a whole file ("-" is standard input) into a malloc'd, NUL-terminated

@@ -80,7 +80,11 @@ int cmd_check(const cli_opts *o, int argc, char **argv)
         const char *path = argv[i];
         kc_doc *doc = NULL;
         kc_error err;
+        /* Read as a rule file may be (larger than a scenario may); a scenario
+         * is then checked within the context's own limits. */
+        const cli_limits saved = cli_rule_limits_begin(ctx);
         kc_status st = kc_doc_load_file(ctx, path, &doc, &err);
+        cli_rule_limits_end(ctx, saved);
         if (st) {
             char buf[1024];
             kc_error_format(&err, buf, sizeof buf);
@@ -110,6 +114,7 @@ int cmd_check(const cli_opts *o, int argc, char **argv)
         if (kc_builder_create(ctx, &b) != KC_OK) {
             rc = KC_EXIT_INTERNAL;
         } else {
+            const cli_limits saved = cli_rule_limits_begin(ctx);
             kc_doc *first = NULL;
             if (kc_doc_load_file(ctx, rules[0], &first, NULL) == KC_OK &&
                 !kc_value_get(kc_doc_root(first), "dimensions", 10))
@@ -120,6 +125,7 @@ int cmd_check(const cli_opts *o, int argc, char **argv)
             kc_ruleset *rs = NULL;
             if (kc_builder_build(b, &rs) == KC_OK)
                 kc_ruleset_free(rs);
+            cli_rule_limits_end(ctx, saved);
             problems += cli_print_diag(kc_builder_diagnostics(b), stdout, 0);
             kc_builder_free(b);
         }

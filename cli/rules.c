@@ -5,6 +5,22 @@
 
 #include "cli.h"
 
+cli_limits cli_rule_limits_begin(kc_ctx *ctx)
+{
+    cli_limits saved = {kc_ctx_limit(ctx, KC_LIMIT_INPUT_BYTES), kc_ctx_limit(ctx, KC_LIMIT_NODES)};
+    if (saved.bytes < CLI_RULES_MAX_BYTES)
+        kc_ctx_set_limit(ctx, KC_LIMIT_INPUT_BYTES, CLI_RULES_MAX_BYTES);
+    if (saved.nodes < CLI_RULES_MAX_NODES)
+        kc_ctx_set_limit(ctx, KC_LIMIT_NODES, CLI_RULES_MAX_NODES);
+    return saved;
+}
+
+void cli_rule_limits_end(kc_ctx *ctx, cli_limits saved)
+{
+    kc_ctx_set_limit(ctx, KC_LIMIT_INPUT_BYTES, saved.bytes);
+    kc_ctx_set_limit(ctx, KC_LIMIT_NODES, saved.nodes);
+}
+
 /* Whether a rule file declares its own dimensions; one that does not is an
  * extension, composed on top of the bundled rule set. */
 static int is_extension(kc_ctx *ctx, const char *path)
@@ -36,6 +52,7 @@ int cli_load_rules(kc_ctx *ctx, char *const *files, size_t nfiles, kc_ruleset **
         return KC_EXIT_INTERNAL;
     }
     kc_status st = KC_OK;
+    const cli_limits saved = cli_rule_limits_begin(ctx);
     if (nfiles == 0 || is_extension(ctx, files[0]))
         st = kc_builder_add_default(b);
     for (size_t i = 0; i < nfiles && st != KC_ENOMEM; i++) {
@@ -45,6 +62,7 @@ int cli_load_rules(kc_ctx *ctx, char *const *files, size_t nfiles, kc_ruleset **
     }
     if (st == KC_OK)
         st = kc_builder_build(b, out);
+    cli_rule_limits_end(ctx, saved);
     int rc = KC_EXIT_OK;
     if (st) {
         cli_print_diag(kc_builder_diagnostics(b), stderr, 1);

@@ -220,6 +220,43 @@ def test_rule_file_errors():
         check(rc == 1 and so == "", f"batch with a bad rule file: exit {rc}, stdout {so!r}")
 
 
+def test_large_rule_file():
+    # Rule files are trusted configuration: one over the 1 MiB and 200,000-value
+    # limits meant for scenarios still loads in every command, while a scenario
+    # that large is still refused.
+    with open(os.path.join(DATA, "rules.json"), encoding="utf-8") as f:
+        base = json.load(f)
+    copies = 500
+    big = dict(base)
+    big["rules"] = [dict(r, id=f"{r['id']}.c{k}") for k in range(copies) for r in base["rules"]]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "big-rules.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(big, f, indent=1)
+        size = os.path.getsize(path)
+        check(size > (1 << 20), f"the rule file is only {size} bytes")
+        expect(["check", path], 0)
+        scen = SCENARIOS[0]
+        want = json.loads(expect(["eval", "--json"] + RULES + [scen], 0)[0])
+        got = json.loads(expect(["eval", "--json", "--rules", path, scen], 0)[0])
+        check(len(got["fired"]) == copies * len(want["fired"]),
+              f"{len(got['fired'])} rules fired from the large file, "
+              f"{len(want['fired'])} from the small one")
+        with open(os.path.join(HERE, scen), encoding="utf-8") as f:
+            line = json.dumps(json.load(f)).encode() + b"\n"
+        for j in ("1", "2"):
+            so, _ = expect(["batch", "-j", j, "--brief", "--rules", path], 0, stdin=line * 3)
+            out = [json.loads(x) for x in so.splitlines()]
+            check(len(out) == 3 and all(len(o["fired"]) == len(got["fired"]) for o in out),
+                  f"batch -j {j} with the large file: {so[:300]}")
+        # A scenario over 1 MiB is refused as before, by eval and by check.
+        huge = os.path.join(tmp, "huge.json")
+        with open(huge, "w", encoding="utf-8") as f:
+            f.write('{"id": "huge", "note": "' + "x" * (1 << 21) + '"}')
+        expect(["eval"] + RULES + [huge], 1, err=r"than the limit of 1048576")
+        expect(["check", huge], 1, out=r"than the limit of 1048576")
+
+
 def test_no_color():
     args = ["eval"] + RULES + SCENARIOS[:2]
     # Not a terminal: plain.
