@@ -13,6 +13,7 @@ struct kc_arena_chunk {
     kc_arena_chunk *next;
     size_t size; /* usable bytes in data */
     size_t used;
+    int borrowed; /* the caller's buffer (kc_arena_init_with): never freed */
     alignas(KC_ARENA_ALIGN) unsigned char data[];
 };
 
@@ -24,6 +25,20 @@ void kc_arena_init(kc_arena *a, const kc_ctx *ctx, size_t first_chunk, size_t li
     a->total = 0;
     a->limit = limit;
     a->error = KC_OK;
+}
+
+void kc_arena_init_with(kc_arena *a, const kc_ctx *ctx, void *buf, size_t size, size_t limit)
+{
+    kc_arena_init(a, ctx, size, limit);
+    if (!buf || size <= sizeof(kc_arena_chunk))
+        return;
+    kc_arena_chunk *c = buf;
+    c->next = NULL;
+    c->size = size - sizeof(kc_arena_chunk);
+    c->used = 0;
+    c->borrowed = 1;
+    a->head = c;
+    a->total = c->size;
 }
 
 static kc_arena_chunk *chunk_new(kc_arena *a, size_t need)
@@ -53,6 +68,7 @@ static kc_arena_chunk *chunk_new(kc_arena *a, size_t need)
     }
     c->size = size;
     c->used = 0;
+    c->borrowed = 0;
     a->total += size;
     /* Double up to 1 MiB per chunk; beyond that, grow by what is asked. */
     if (a->next_size < ((size_t)1 << 20))
@@ -149,7 +165,8 @@ void kc_arena_rewind(kc_arena *a, kc_arena_mark m)
         kc_arena_chunk *c = a->head;
         a->head = c->next;
         a->total -= c->size;
-        kc_mem_free(a->ctx, c);
+        if (!c->borrowed)
+            kc_mem_free(a->ctx, c);
     }
     if (a->head)
         a->head->used = m.used;
@@ -163,7 +180,8 @@ void kc_arena_free(kc_arena *a)
     kc_arena_chunk *c = a->head;
     while (c) {
         kc_arena_chunk *next = c->next;
-        kc_mem_free(a->ctx, c);
+        if (!c->borrowed)
+            kc_mem_free(a->ctx, c);
         c = next;
     }
     a->head = NULL;

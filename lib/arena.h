@@ -29,6 +29,10 @@ typedef struct kc_arena_mark {
 } kc_arena_mark;
 
 void kc_arena_init(kc_arena *a, const kc_ctx *ctx, size_t first_chunk, size_t limit);
+/* Like kc_arena_init, with the caller's buf (size bytes, aligned to 16) as
+ * the first chunk: an arena whose contents fit in it takes nothing from the
+ * allocator. buf must outlive the arena; kc_arena_free never frees it. */
+void kc_arena_init_with(kc_arena *a, const kc_ctx *ctx, void *buf, size_t size, size_t limit);
 /* size bytes aligned for any scalar or pointer; NULL (and a->error set) on failure. */
 void *kc_arena_alloc(kc_arena *a, size_t size);
 /* n elements of size bytes, overflow-checked. */

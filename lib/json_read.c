@@ -1198,8 +1198,17 @@ kc_status kc_json_read(kc_arena *arena, const char *text, size_t len,
         r.max_nodes = opts->max_nodes ? opts->max_nodes : SIZE_MAX;
         r.want_pos = opts->want_positions && positions;
     }
+    /* Room for the pending values of a typical document (a scenario has about
+     * sixteen at its widest) from the start: a stack that grew while parsing
+     * would be moved by realloc, and the move leaves a hole in the heap
+     * between the documents a caller keeps (see doc.c). */
+    void *p = NULL;
+    const int room = kc_mem_grow(r.ctx, &p, &r.cap_slots, 32, sizeof *r.slots) == 0;
+    r.slots = p;
     kc_status st;
-    if (len > max_bytes)
+    if (!room)
+        st = kc_error_set(err, KC_ENOMEM, "out of memory while parsing JSON");
+    else if (len > max_bytes)
         st = fail(&r, KC_ELIMIT, 0,
                   "input is %zu bytes, more than the limit of %zu (KC_LIMIT_INPUT_BYTES); raise "
                   "the limit with kc_ctx_set_limit() to accept it",

@@ -129,6 +129,55 @@ static void rewind_returns_to_the_mark(void **state)
     kc_arena_free(&a);
 }
 
+/* The caller's buffer serves first and is never given to the allocator:
+ * what fits takes no allocation; what does not continues on the heap; free,
+ * rewind and reset leave the buffer alone (a free() of it would crash or be
+ * reported by the sanitizers and valgrind). */
+static void borrowed_buffer_is_used_first_and_never_freed(void **state)
+{
+    fixture *f = *state;
+    _Alignas(16) unsigned char buf[1024];
+    kc_arena a;
+    kc_arena_init_with(&a, f->ctx, buf, sizeof buf, 0);
+    const size_t calls = f->t.calls;
+    unsigned char *p = kc_arena_alloc(&a, 100);
+    char *s = kc_arena_strndup(&a, "abc", 3);
+    assert_true(p >= buf && p + 100 <= buf + sizeof buf);
+    assert_true((unsigned char *)s >= buf && (unsigned char *)s + 4 <= buf + sizeof buf);
+    assert_int_equal((uintptr_t)p % 16, 0);
+    assert_int_equal(f->t.calls, calls); /* no allocation */
+    /* A mark in the buffer; then past it, onto the heap; rewind frees only
+     * the heap chunk and the buffer's next block comes back. */
+    const kc_arena_mark m = kc_arena_get_mark(&a);
+    void *next = kc_arena_alloc(&a, 16);
+    assert_true((unsigned char *)next >= buf && (unsigned char *)next < buf + sizeof buf);
+    unsigned char *big = kc_arena_alloc(&a, 4000);
+    assert_non_null(big);
+    assert_true(big < buf || big >= buf + sizeof buf);
+    assert_true(f->t.live > f->base);
+    kc_arena_rewind(&a, m);
+    assert_int_equal(f->t.live, f->base);
+    assert_ptr_equal(kc_arena_alloc(&a, 16), next);
+    assert_string_equal(s, "abc");
+    /* Several chunks, reset: one heap chunk replaces them all. */
+    workload(&a);
+    kc_arena_reset(&a);
+    assert_int_equal(f->t.live, f->base + 1);
+    kc_arena_free(&a);
+    assert_int_equal(f->t.live, f->base);
+    /* Free with only the buffer: nothing to give back. */
+    kc_arena_init_with(&a, f->ctx, buf, sizeof buf, 0);
+    workload(&a);
+    kc_arena_free(&a);
+    assert_int_equal(f->t.live, f->base);
+    /* A buffer too small for a chunk's header is ignored. */
+    kc_arena_init_with(&a, f->ctx, buf, 8, 0);
+    assert_null(a.head);
+    assert_non_null(kc_arena_alloc(&a, 8));
+    kc_arena_free(&a);
+    assert_int_equal(f->t.live, f->base);
+}
+
 static void limit_is_reported_as_elimit(void **state)
 {
     fixture *f = *state;
@@ -182,6 +231,7 @@ int main(void)
         T(arena_grows_past_its_first_chunk),
         T(reset_keeps_one_chunk_for_the_next_run),
         T(rewind_returns_to_the_mark),
+        T(borrowed_buffer_is_used_first_and_never_freed),
         T(limit_is_reported_as_elimit),
         T(failing_allocator_is_reported_as_enomem),
         T(strndup_copies_and_terminates),

@@ -162,8 +162,13 @@ static void compact_parse_is_the_same_tree_in_one_block(void **state)
         const size_t len = strlen(texts[i]);
         if (kc_doc_parse_ex(f->ctx, texts[i], len, "p", 0, &plain, &err) != KC_OK)
             fail_msg("text %zu: %s", i, err.message);
+        const size_t live = f->t.live;
         assert_int_equal(
             kc_doc_parse_ex(f->ctx, texts[i], len, "c", KC_PARSE_COMPACT, &compact, &err), KC_OK);
+        /* One heap block holds the document, whatever its size: the parse
+         * tree it was copied from (on the stack, or the heap when larger)
+         * and the work lists are all given back. */
+        assert_int_equal(f->t.live, live + 1);
         assert_true(kc_value_equal(kc_doc_root(plain), kc_doc_root(compact)));
         assert_string_equal(compact->source, "c");
         assert_int_equal(compact->pos.n, 0);
