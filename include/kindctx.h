@@ -264,9 +264,12 @@ KC_API kc_status kc_doc_parse(kc_ctx *ctx, const char *text, size_t len, const c
  * KC_PARSE_COMPACT (ignored with KC_PARSE_POSITIONS) copies the parsed tree,
  * breadth-first, into one block sized to fit: parsing takes longer (about a
  * sixth more for a typical scenario) and the document is smaller and faster
- * to evaluate when it is no longer in the CPU's cache. Use it for documents
- * parsed ahead and evaluated later or many times; a batch that evaluates
- * each document right after parsing it gains nothing from it. */
+ * to evaluate when it is no longer in the CPU's cache. The document is one
+ * allocation from the context's allocator (the parse itself starts in 4 KiB
+ * of stack), so documents parsed in turn tend to lie next to each other.
+ * Use it for documents parsed ahead and evaluated later or many times; a
+ * batch that evaluates each document right after parsing it gains nothing
+ * from it. */
 KC_API kc_status kc_doc_parse_ex(kc_ctx *ctx, const char *text, size_t len, const char *source,
                                  unsigned flags, kc_doc **out, kc_error *err);
 /* Reads and parses a file. Errors as kc_doc_parse() plus KC_EIO. */
