@@ -37,6 +37,9 @@ char **cli_collect_rules(const char *cmd, int *argc, char **argv, size_t *nfiles
 /* Builds the rule set from files (the bundled set first when there are none,
  * or when the first is an extension); prints problems; returns an exit code. */
 int cli_load_rules(kc_ctx *ctx, char *const *files, size_t nfiles, kc_ruleset **out);
+/* Whether a parsed rule file declares no dimensions of its own: an extension,
+ * which the commands compose on top of the bundled rule set. */
+int cli_is_extension(const kc_doc *doc);
 
 /* Rule files are configuration the user names on the command line, and a rule
  * set of thousands of rules is several MiB (4,100 rules: 3.5 MB, about 400,000

@@ -68,7 +68,9 @@ int cmd_check(const cli_opts *o, int argc, char **argv)
         kc_ctx_free(ctx);
         return rc;
     }
-    char **rules = malloc(sizeof *rules * (size_t)nfiles);
+    /* Rule files stay parsed from their first reading until the builder has
+     * them: each is parsed once. */
+    kc_doc **rules = malloc(sizeof *rules * (size_t)nfiles);
     if (!rules) {
         kc_ctx_free(ctx);
         cli_errorf("out of memory");
@@ -95,41 +97,38 @@ int cmd_check(const cli_opts *o, int argc, char **argv)
             continue;
         }
         if (is_ruleset(kc_doc_root(doc))) {
-            rules[nrules++] = argv[i];
-        } else {
-            char *text = NULL;
-            size_t len = 0;
-            kc_diag *d = NULL;
-            if (cli_read_file(path, &text, &len) == 0) {
-                kc_scenario_check(ctx, text, len, path, &d);
-                problems += cli_print_diag(d, stdout, 0);
-                kc_diag_free(d);
-                free(text);
-            }
+            rules[nrules++] = doc;
+            continue;
         }
         kc_doc_free(doc);
+        char *text = NULL;
+        size_t len = 0;
+        kc_diag *d = NULL;
+        if (cli_read_file(path, &text, &len) == 0) {
+            kc_scenario_check(ctx, text, len, path, &d);
+            problems += cli_print_diag(d, stdout, 0);
+            kc_diag_free(d);
+            free(text);
+        }
     }
     if (nrules > 0) {
         kc_builder *b = NULL;
         if (kc_builder_create(ctx, &b) != KC_OK) {
             rc = KC_EXIT_INTERNAL;
         } else {
-            const cli_limits saved = cli_rule_limits_begin(ctx);
-            kc_doc *first = NULL;
-            if (kc_doc_load_file(ctx, rules[0], &first, NULL) == KC_OK &&
-                !kc_value_get(kc_doc_root(first), "dimensions", 10))
+            if (cli_is_extension(rules[0]))
                 kc_builder_add_default(b);
-            kc_doc_free(first);
             for (size_t i = 0; i < nrules; i++)
-                kc_builder_add_file(b, rules[i]);
+                kc_builder_add_doc(b, rules[i]);
             kc_ruleset *rs = NULL;
             if (kc_builder_build(b, &rs) == KC_OK)
                 kc_ruleset_free(rs);
-            cli_rule_limits_end(ctx, saved);
             problems += cli_print_diag(kc_builder_diagnostics(b), stdout, 0);
             kc_builder_free(b);
         }
     }
+    for (size_t i = 0; i < nrules; i++)
+        kc_doc_free(rules[i]);
     free(rules);
     kc_ctx_free(ctx);
     if (problems) {

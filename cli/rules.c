@@ -21,16 +21,9 @@ void cli_rule_limits_end(kc_ctx *ctx, cli_limits saved)
     kc_ctx_set_limit(ctx, KC_LIMIT_NODES, saved.nodes);
 }
 
-/* Whether a rule file declares its own dimensions; one that does not is an
- * extension, composed on top of the bundled rule set. */
-static int is_extension(kc_ctx *ctx, const char *path)
+int cli_is_extension(const kc_doc *doc)
 {
-    kc_doc *doc = NULL;
-    if (kc_doc_load_file(ctx, path, &doc, NULL) != KC_OK)
-        return 0; /* the builder will report why */
-    int ext = kc_value_get(kc_doc_root(doc), "dimensions", 10) == NULL;
-    kc_doc_free(doc);
-    return ext;
+    return kc_value_get(kc_doc_root(doc), "dimensions", 10) == NULL;
 }
 
 int cli_print_diag(const kc_diag *d, FILE *f, int prefixed)
@@ -53,13 +46,21 @@ int cli_load_rules(kc_ctx *ctx, char *const *files, size_t nfiles, kc_ruleset **
     }
     kc_status st = KC_OK;
     const cli_limits saved = cli_rule_limits_begin(ctx);
-    if (nfiles == 0 || is_extension(ctx, files[0]))
+    /* The first file is parsed once: to see whether it is an extension, and
+     * then for the builder. One that does not parse is added by name, so the
+     * builder reports why. */
+    kc_doc *first = NULL;
+    if (nfiles > 0 && kc_doc_load_file(ctx, files[0], &first, NULL) != KC_OK)
+        first = NULL;
+    if (nfiles == 0 || (first && cli_is_extension(first)))
         st = kc_builder_add_default(b);
     for (size_t i = 0; i < nfiles && st != KC_ENOMEM; i++) {
-        kc_status s = kc_builder_add_file(b, files[i]);
+        kc_status s = i == 0 && first ? kc_builder_add_doc(b, first)
+                                      : kc_builder_add_file(b, files[i]);
         if (s && !st)
             st = s;
     }
+    kc_doc_free(first);
     if (st == KC_OK)
         st = kc_builder_build(b, out);
     cli_rule_limits_end(ctx, saved);

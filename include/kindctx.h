@@ -464,6 +464,13 @@ KC_API kc_status kc_builder_add_file(kc_builder *b, const char *path);
 /* Adds rule-set text; source names it in messages (NULL: "<string>"). */
 KC_API kc_status kc_builder_add_string(kc_builder *b, const char *text, size_t len,
                                        const char *source);
+/* Adds a rule set the caller has parsed already (to look at it first, say):
+ * the same as adding its text, without parsing it again. The document is only
+ * read; free it whenever you like after the call. Messages name its source
+ * and give line and column when it was parsed with positions (kc_doc_parse(),
+ * kc_doc_load_file()); without them they give the JSON Pointer path only, in
+ * the order the problems were found rather than by position. */
+KC_API kc_status kc_builder_add_doc(kc_builder *b, const kc_doc *doc);
 /* Adds the bundled rule set, compiled into the library. */
 KC_API kc_status kc_builder_add_default(kc_builder *b);
 /* Builds the rule set from everything added. Fails with the first recorded

@@ -1115,6 +1115,15 @@ kc_status kc_builder_add_string(kc_builder *b, const char *text, size_t len, con
     return add_text(b, text, len, source ? source : "<string>");
 }
 
+kc_status kc_builder_add_doc(kc_builder *b, const kc_doc *doc)
+{
+    if (!b || !doc)
+        return KC_EINVAL;
+    if (b->spent)
+        return KC_ESTATE;
+    return add_doc(b, doc, doc->source);
+}
+
 kc_status kc_builder_add_file(kc_builder *b, const char *path)
 {
     if (!b || !path)

@@ -261,6 +261,11 @@ static void every_public_function_tolerates_null(void **state)
     assert_int_equal(kc_builder_create(ctx, &b), KC_OK);
     assert_int_equal(kc_builder_add_file(b, NULL), KC_EINVAL);
     assert_int_equal(kc_builder_add_string(b, NULL, 2, NULL), KC_EINVAL);
+    assert_int_equal(kc_builder_add_doc(b, NULL), KC_EINVAL);
+    kc_doc *rules_doc = NULL;
+    assert_int_equal(kc_doc_parse(ctx, "{}", 2, "d", &rules_doc, NULL), KC_OK);
+    assert_int_equal(kc_builder_add_doc(NULL, rules_doc), KC_EINVAL);
+    kc_doc_free(rules_doc);
     assert_int_equal(kc_builder_build(b, NULL), KC_EINVAL);
     kc_builder_free(b);
     rs = sentinel;

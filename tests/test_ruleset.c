@@ -202,6 +202,87 @@ static void later_files_add_and_override_by_id(void **state)
     kc_ctx_free(ctx);
 }
 
+/* A rule set added as a parsed document is the same as its text added: the
+ * same rules, positions and problems, and the document may go right after. */
+static void a_parsed_document_adds_like_its_text(void **state)
+{
+    (void)state;
+    kc_ctx *ctx = new_ctx();
+    kc_builder *b = NULL;
+    assert_int_equal(kc_builder_create(ctx, &b), KC_OK);
+    assert_int_equal(kc_builder_add_file(b, tiny_path()), KC_OK);
+    kc_doc *doc = NULL;
+    assert_int_equal(kc_doc_parse(ctx, extension, strlen(extension), "ext.json", &doc, NULL),
+                     KC_OK);
+    assert_int_equal(kc_builder_add_doc(b, doc), KC_OK);
+    kc_doc_free(doc); /* only read */
+    kc_ruleset *rs = NULL;
+    assert_int_equal(kc_builder_build(b, &rs), KC_OK);
+    /* A builder builds once. */
+    assert_int_equal(kc_doc_parse(ctx, extension, strlen(extension), "ext.json", &doc, NULL),
+                     KC_OK);
+    assert_int_equal(kc_builder_add_doc(b, doc), KC_ESTATE);
+    assert_int_equal(kc_builder_add_doc(b, NULL), KC_EINVAL);
+    kc_doc_free(doc);
+    kc_builder_free(b);
+    assert_string_equal(kc_ruleset_name(rs), "tiny + ext");
+    assert_int_equal(kc_ruleset_rule_count(rs), 3);
+    kc_rule_info info;
+    assert_int_equal(kc_ruleset_find_rule(rs, "history.repeat", &info), KC_OK);
+    assert_string_equal(info.file, "ext.json");
+    assert_int_equal(info.line, 6);
+    assert_int_equal(info.column, 3);
+    kc_ruleset_free(rs);
+
+    /* A problem: reported where add_string reports it; without positions,
+     * with its path only. */
+    static const char bad[] = "{\"kindctx\": \"ruleset/1\",\n \"rules\": [{\"id\": \"x.y\", \"wieght\": 1}]}";
+    kc_builder *t = NULL, *d = NULL, *p = NULL;
+    assert_int_equal(kc_builder_create(ctx, &t), KC_OK);
+    assert_int_equal(kc_builder_create(ctx, &d), KC_OK);
+    assert_int_equal(kc_builder_create(ctx, &p), KC_OK);
+    const kc_status want = kc_builder_add_string(t, bad, strlen(bad), "bad.json");
+    assert_int_not_equal(want, KC_OK);
+    kc_doc *with = NULL, *without = NULL;
+    assert_int_equal(kc_doc_parse(ctx, bad, strlen(bad), "bad.json", &with, NULL), KC_OK);
+    assert_int_equal(kc_doc_parse_ex(ctx, bad, strlen(bad), "bad.json", 0, &without, NULL), KC_OK);
+    assert_int_equal(kc_builder_add_doc(d, with), want);
+    assert_int_equal(kc_builder_add_doc(p, without), want);
+    kc_doc_free(with);
+    kc_doc_free(without);
+    const kc_diag *dt = kc_builder_diagnostics(t), *dd = kc_builder_diagnostics(d),
+                  *dp = kc_builder_diagnostics(p);
+    assert_true(kc_diag_count(dt) > 0);
+    assert_int_equal(kc_diag_count(dd), kc_diag_count(dt));
+    assert_int_equal(kc_diag_count(dp), kc_diag_count(dt));
+    for (size_t i = 0; i < kc_diag_count(dt); i++) {
+        const kc_error *et = kc_diag_get(dt, i), *ed = kc_diag_get(dd, i);
+        assert_int_equal(ed->status, et->status);
+        assert_string_equal(ed->source, "bad.json");
+        assert_string_equal(ed->message, et->message);
+        assert_string_equal(ed->path, et->path);
+        assert_int_equal(ed->line, et->line);
+        assert_int_equal(ed->column, et->column);
+        assert_true(et->line > 0);
+        /* Without positions the problems come in the order they were found
+         * (not sorted by position): each is there once, without a line. */
+        int found = 0;
+        for (size_t k = 0; k < kc_diag_count(dp); k++) {
+            const kc_error *ep = kc_diag_get(dp, k);
+            if (ep->status == et->status && strcmp(ep->path, et->path) == 0 &&
+                strcmp(ep->message, et->message) == 0) {
+                found++;
+                assert_int_equal(ep->line, 0);
+            }
+        }
+        assert_int_equal(found, 1);
+    }
+    kc_builder_free(t);
+    kc_builder_free(d);
+    kc_builder_free(p);
+    kc_ctx_free(ctx);
+}
+
 static void nothing_is_built_from_an_empty_builder(void **state)
 {
     (void)state;
@@ -239,6 +320,7 @@ static void null_arguments(void **state)
     assert_int_equal(kc_builder_create(ctx, NULL), KC_EINVAL);
     assert_int_equal(kc_builder_add_file(NULL, "x"), KC_EINVAL);
     assert_int_equal(kc_builder_add_string(NULL, "x", 1, NULL), KC_EINVAL);
+    assert_int_equal(kc_builder_add_doc(NULL, NULL), KC_EINVAL);
     assert_int_equal(kc_builder_add_default(NULL), KC_EINVAL);
     assert_int_equal(kc_builder_build(NULL, &rs), KC_EINVAL);
     assert_null(kc_builder_diagnostics(NULL));
@@ -318,6 +400,7 @@ int main(void)
         cmocka_unit_test(each_load_error_has_its_position_and_message),
         cmocka_unit_test(introspection_reports_what_was_loaded),
         cmocka_unit_test(later_files_add_and_override_by_id),
+        cmocka_unit_test(a_parsed_document_adds_like_its_text),
         cmocka_unit_test(nothing_is_built_from_an_empty_builder),
         cmocka_unit_test(missing_file_is_an_io_error),
         cmocka_unit_test(null_arguments),
