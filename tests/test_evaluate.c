@@ -449,6 +449,135 @@ static void index_skips_only_rules_that_cannot_hold(void **state)
     kc_ruleset_free(rs);
 }
 
+/* Conditions the index must read right, or leave alone: guards written
+ * constant-first, null and number constants (-0 and 0 alike), a constant
+ * that is an array, variables with a default or a computed path, arguments
+ * given as one expression, membership with non-scalar or no constants,
+ * "and"s whose boolean guard gives way to a better one, "or"s over different
+ * facts or kinds of guard, with more than eight parts or a part without a
+ * guard, nesting deeper than the index looks, and several rules in one group.
+ * Each rule has a twin in {"if": [...]}, which is always judged by walking
+ * the tree; every pair must agree on every scenario. */
+#define EMPTY_IN "{\"in\": [{\"var\": \"r.t\"}, []]}" /* never holds */
+static const char *const index_shapes[] = {
+    "{\"===\": [\"a\", {\"var\": \"r.t\"}]}",
+    "{\"===\": [{\"var\": \"r.t\"}, null]}",
+    "{\"===\": [{\"var\": \"n\"}, 2]}",
+    "{\"in\": [{\"var\": \"n\"}, [0, 2, \"2\"]]}",
+    "{\"===\": [{\"var\": \"tags\"}, [\"d\"]]}",
+    "{\"===\": [{\"var\": [\"r.t\", \"a\"]}, \"a\"]}",
+    "{\"===\": [{\"var\": {\"cat\": [\"r.\", \"t\"]}}, \"a\"]}",
+    "{\"===\": [{\"var\": \"r.t\"}, \"a\", \"a\"]}",
+    "{\"in\": {\"var\": \"pair\"}}",
+    "{\"in\": [{\"var\": \"r.t\"}, [\"a\", [\"b\"]]]}",
+    "{\"in\": [[\"d\"], {\"var\": \"tags\"}]}",
+    EMPTY_IN,
+    "{\"in\": [null, {\"var\": \"tags\"}]}",
+    "{\"and\": [{\"===\": [{\"var\": \"r.t\"}, \"a\"]}, {\"===\": [{\"var\": \"x\"}, true]}]}",
+    "{\"and\": [{\"===\": [{\"var\": \"x\"}, true]}, {\"===\": [{\"var\": \"y\"}, false]}]}",
+    "{\"or\": [{\"===\": [{\"var\": \"r.t\"}, \"a\"]}, {\"===\": [{\"var\": \"n\"}, 2]}]}",
+    "{\"or\": [{\"===\": [{\"var\": \"tags\"}, \"d\"]}, {\"in\": [\"d\", {\"var\": \"tags\"}]}]}",
+    "{\"or\": [{\"===\": [{\"var\": \"r.t\"}, \"a\"]}, {\">\": [{\"var\": \"n\"}, 1]}]}",
+    "{\"or\": [{\"===\": [{\"var\": \"r.t\"}, \"a\"]}, {\"===\": [{\"var\": \"r.t\"}, \"b\"]},"
+    " {\"===\": [{\"var\": \"r.t\"}, \"c\"]}, {\"===\": [{\"var\": \"r.t\"}, \"d\"]},"
+    " {\"===\": [{\"var\": \"r.t\"}, \"e\"]}, {\"===\": [{\"var\": \"r.t\"}, \"f\"]},"
+    " {\"===\": [{\"var\": \"r.t\"}, \"g\"]}, {\"===\": [{\"var\": \"r.t\"}, \"h\"]},"
+    " {\"===\": [{\"var\": \"r.t\"}, \"z\"]}]}",
+    "{\"or\": [{\"===\": [{\"var\": \"r.t\"}, \"a\"]}, {\"===\": [{\"var\": \"r.t\"}, \"b\"]},"
+    " {\"in\": [{\"var\": \"r.t\"}, [\"c\", \"z\"]]}]}",
+    "{\"and\": [true, {\"and\": [true, {\"and\": [true, {\"and\": [true, {\"and\": [true,"
+    " {\"and\": [true, {\"and\": [true, {\"and\": [true, {\"and\": [true, {\"and\": [true,"
+    " {\"===\": [{\"var\": \"r.t\"}, \"a\"]}]}]}]}]}]}]}]}]}]}]}",
+    "{\"===\": [{\"var\": \"r.t\"}, \"a\"]}",
+    "{\"in\": [{\"var\": \"r.t\"}, [\"a\", \"b\"]]}",
+    "{\"===\": [{\"var\": \"x\"}, false]}",
+    "{\"in\": [\"n\", {\"var\": \"tags\"}]}",
+    "{\"in\": [2, {\"var\": \"tags\"}]}",
+};
+#define NSHAPES (sizeof index_shapes / sizeof index_shapes[0])
+
+static void index_shapes_agree_with_the_tree(void **state)
+{
+    kc_test_ctx *t = *state;
+    size_t cap = 64 * 1024, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text + len, cap - len,
+                            "{\"kindctx\": \"ruleset/1\", \"name\": \"shapes\", \"version\": \"1\","
+                            " \"dimensions\": [{\"id\": \"d\", \"label\": \"d\"}],"
+                            " \"verdicts\": [{\"id\": \"kind\", \"label\": \"k\"},"
+                            " {\"id\": \"harmful\", \"label\": \"h\"}],"
+                            " \"policy\": {\"bands\": [{\"verdict\": \"kind\", \"min\": 0},"
+                            " {\"verdict\": \"harmful\"}]}, \"rules\": [");
+    for (size_t i = 0; i < NSHAPES; i++)
+        for (int twin = 0; twin < 2; twin++)
+            len += (size_t)snprintf(text + len, cap - len,
+                                    "%s{\"id\": \"s%zu%s\", \"dimension\": \"d\", \"weight\": 1,"
+                                    " \"source\": \"s\", \"because\": \"b\", \"when\": %s%s%s}",
+                                    i || twin ? ", " : "", i, twin ? "-tree" : "",
+                                    twin ? "{\"if\": [" : "", index_shapes[i],
+                                    twin ? ", true, false]}" : "");
+    len += (size_t)snprintf(text + len, cap - len, "]}");
+    assert_true(len < cap);
+    kc_ruleset *rs = NULL;
+    kc_result *res = NULL;
+    kc_error err;
+    if (kc_ruleset_load_string(t->ctx, text, len, "shapes.json", &rs, &err) != KC_OK)
+        fail_msg("%s", err.message);
+    free(text);
+    assert_int_equal(kc_result_create(t->ctx, &res), KC_OK);
+    static const char *const scenarios[] = {
+        "{\"r\": {\"t\": \"a\"}, \"n\": 2, \"x\": true, \"y\": false, \"tags\": [\"d\", null, 2],"
+        " \"pair\": [\"a\", [\"a\", \"b\"]]}",
+        "{\"r\": {\"t\": \"b\"}, \"n\": -0, \"x\": false, \"tags\": [\"n\", [\"d\"]],"
+        " \"pair\": [1, 2]}",
+        "{\"r\": {\"t\": \"z\"}, \"n\": 0, \"x\": true, \"y\": true, \"tags\": \"d\"}",
+        "{\"r\": {\"t\": null}, \"n\": \"2\", \"tags\": [\"d\"], \"pair\": \"ab\"}",
+        "{\"r\": {\"t\": \"c\"}, \"n\": 2.0, \"x\": null, \"tags\": []}",
+        "{\"r\": \"a\", \"n\": 1, \"tags\": [[\"d\"]]}",
+        "{\"r\": {}, \"x\": false, \"y\": false}",
+        "{\"r\": {\"t\": \"i\"}, \"n\": 3, \"tags\": [\"n\", \"d\", \"n\"]}",
+        "{}",
+    };
+    int reached[NSHAPES][3] = {{0}};
+    for (size_t c = 0; c < sizeof scenarios / sizeof scenarios[0]; c++) {
+        for (unsigned layout = 0; layout < 2; layout++) {
+            kc_doc *doc = NULL;
+            assert_int_equal(kc_doc_parse_ex(t->ctx, scenarios[c], strlen(scenarios[c]), "s",
+                                             layout ? KC_PARSE_COMPACT : 0u, &doc, &err),
+                             KC_OK);
+            assert_int_equal(kc_evaluate(rs, kc_doc_root(doc), res, &err), KC_OK);
+            int state_of[2 * NSHAPES] = {0};
+            for (size_t i = 0; i < kc_result_fired_count(res); i++) {
+                kc_finding fd;
+                assert_int_equal(kc_result_fired(res, i, &fd), KC_OK);
+                const size_t r = rule_index(rs, fd.rule);
+                assert_int_equal(state_of[r], 0); /* judged once */
+                state_of[r] = 1;
+            }
+            for (size_t i = 0; i < kc_result_undecided_count(res); i++) {
+                const size_t r = rule_index(rs, kc_result_undecided(res, i));
+                assert_int_equal(state_of[r], 0);
+                state_of[r] = 2;
+            }
+            for (size_t i = 0; i < NSHAPES; i++) {
+                if (state_of[2 * i] != state_of[2 * i + 1])
+                    fail_msg("scenario %zu: %s is %d, its tree twin %d", c, index_shapes[i],
+                             state_of[2 * i], state_of[2 * i + 1]);
+                reached[i][state_of[2 * i]] = 1;
+            }
+            kc_doc_free(doc);
+        }
+    }
+    /* Every shape fires on some scenario (but the one that cannot) and fails
+     * on another: the pairs agreed on something. */
+    for (size_t i = 0; i < NSHAPES; i++)
+        if (!reached[i][0] || (!reached[i][1] && strcmp(index_shapes[i], EMPTY_IN) != 0))
+            fail_msg("%s: fired %d, not fired %d", index_shapes[i], reached[i][1], reached[i][0]);
+    kc_result_free(res);
+    kc_ruleset_free(rs);
+}
+
 /* More facts than are read up front (KC_JL_FACTS_MAX): the most-read ones are
  * read before the rules run, the rest when first needed, and parents that are
  * absent or not objects leave their facts to the usual path. Each rule has a
@@ -747,6 +876,8 @@ int main(void)
                                         kc_test_ctx_teardown),
         cmocka_unit_test_setup_teardown(index_skips_only_rules_that_cannot_hold,
                                         kc_test_ctx_setup, kc_test_ctx_teardown),
+        cmocka_unit_test_setup_teardown(index_shapes_agree_with_the_tree, kc_test_ctx_setup,
+                                        kc_test_ctx_teardown),
         cmocka_unit_test_setup_teardown(many_facts_read_up_front_or_on_demand, kc_test_ctx_setup,
                                         kc_test_ctx_teardown),
         cmocka_unit_test_setup_teardown(json_result_round_trips, setup, teardown),
