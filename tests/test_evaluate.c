@@ -455,7 +455,8 @@ static void index_skips_only_rules_that_cannot_hold(void **state)
  * given as one expression, membership with non-scalar or no constants,
  * "and"s whose boolean guard gives way to a better one, "or"s over different
  * facts or kinds of guard, with more than eight parts or a part without a
- * guard, nesting deeper than the index looks, and several rules in one group.
+ * guard, nesting deeper than the index looks, a constant listed twice, a
+ * group of many constants, and several rules in one group.
  * Each rule has a twin in {"if": [...]}, which is always judged by walking
  * the tree; every pair must agree on every scenario. */
 #define EMPTY_IN "{\"in\": [{\"var\": \"r.t\"}, []]}" /* never holds */
@@ -493,6 +494,10 @@ static const char *const index_shapes[] = {
     "{\"===\": [{\"var\": \"x\"}, false]}",
     "{\"in\": [\"n\", {\"var\": \"tags\"}]}",
     "{\"in\": [2, {\"var\": \"tags\"}]}",
+    "{\"in\": [{\"var\": \"r.t\"}, [\"b\", \"b\", \"i\"]]}",
+    "{\"in\": [{\"var\": \"r.t\"}, [\"q1\", \"q2\", \"q3\", \"q4\", \"q5\", \"q6\", \"q7\", \"q8\","
+    " \"q9\", \"q10\", \"q11\", \"q12\", \"q13\", \"q14\", \"q15\", \"q16\", \"q17\", \"c\", 2, null,"
+    " true]]}",
 };
 #define NSHAPES (sizeof index_shapes / sizeof index_shapes[0])
 

@@ -357,11 +357,10 @@ static void the_bundled_rule_set_loads_without_files(void **state)
 
 /* Fail allocation N for N = 1..T (T: a full load), once and from then on:
  * KC_ENOMEM, no rule set, nothing leaked. */
-static void allocation_failures_leave_nothing_behind(void **state)
+/* Loads text once to count its allocations, then again failing each one in
+ * turn (once, and from then on): KC_ENOMEM, no rule set, nothing left. */
+static void load_fails_cleanly_at_every_allocation(const char *text, size_t len)
 {
-    (void)state;
-    size_t len = 0;
-    char *text = kc_test_read_file(tiny_path(), &len);
     kc_test_alloc probe = {0};
     kc_allocator a = kc_test_allocator(&probe);
     kc_ctx *ctx = NULL;
@@ -391,8 +390,43 @@ static void allocation_failures_leave_nothing_behind(void **state)
             assert_int_equal(t.live, 0);
         }
     }
-    free(text);
 }
+
+/* Rules the index groups every way: equality with a constant listed twice
+ * and many constants, a union over an "or", membership in a fact array, a
+ * boolean, and rules it leaves plain. */
+static const char indexed[] =
+    "{\"kindctx\": \"ruleset/1\", \"name\": \"ix\", \"version\": \"1\",\n"
+    " \"dimensions\": [{\"id\": \"d\", \"label\": \"d\"}],\n"
+    " \"verdicts\": [{\"id\": \"kind\", \"label\": \"k\"}, {\"id\": \"harmful\", \"label\": \"h\"}],\n"
+    " \"policy\": {\"bands\": [{\"verdict\": \"kind\", \"min\": 0}, {\"verdict\": \"harmful\"}]},\n"
+    " \"rules\": [\n"
+    "  {\"id\": \"a\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\"in\": [{\"var\": \"t\"}, [\"x\", \"x\", \"y\", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]}},\n"
+    "  {\"id\": \"b\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\"or\": [{\"===\": [{\"var\": \"t\"}, \"z\"]}, {\"===\": [{\"var\": \"t\"}, \"x\"]}]}},\n"
+    "  {\"id\": \"c\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\"and\": [{\"in\": [\"n\", {\"var\": \"tags\"}]}, {\">\": [{\"var\": \"k\"}, 1]}]}},\n"
+    "  {\"id\": \"e\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\"===\": [{\"var\": \"f\"}, true]}},\n"
+    "  {\"id\": \"g\", \"dimension\": \"d\", \"weight\": 1, \"source\": \"s\", \"because\": \"b\",\n"
+    "   \"when\": {\">\": [{\"var\": \"k\"}, 1]}}\n"
+    " ]}";
+
+static void allocation_failures_leave_nothing_behind(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *tiny = kc_test_read_file(tiny_path(), &len);
+    for (int which = 0; which < 2; which++) {
+        const char *text = which ? indexed : tiny;
+        if (which)
+            len = sizeof indexed - 1;
+        load_fails_cleanly_at_every_allocation(text, len);
+    }
+    free(tiny);
+}
+
 
 int main(void)
 {
