@@ -413,17 +413,47 @@ static const char indexed[] =
     "   \"when\": {\">\": [{\"var\": \"k\"}, 1]}}\n"
     " ]}";
 
+/* A rule set may have no rules: every scenario gets the verdict of a score
+ * of 0, and nothing fires or is undecided. */
+static const char no_rules[] =
+    "{\"kindctx\": \"ruleset/1\", \"name\": \"none\", \"version\": \"1\",\n"
+    " \"dimensions\": [{\"id\": \"d\", \"label\": \"d\"}],\n"
+    " \"verdicts\": [{\"id\": \"kind\", \"label\": \"k\"}, {\"id\": \"harmful\", \"label\": \"h\"}],\n"
+    " \"policy\": {\"bands\": [{\"verdict\": \"kind\", \"min\": 1}, {\"verdict\": \"harmful\"}]},\n"
+    " \"rules\": []}";
+
+static void a_rule_set_without_rules_judges_nothing(void **state)
+{
+    (void)state;
+    kc_ctx *ctx = new_ctx();
+    kc_ruleset *rs = NULL;
+    kc_error err;
+    assert_int_equal(kc_ruleset_load_string(ctx, no_rules, sizeof no_rules - 1, "none", &rs, &err),
+                     KC_OK);
+    assert_int_equal(kc_ruleset_rule_count(rs), 0);
+    kc_result *res = NULL;
+    assert_int_equal(kc_result_create(ctx, &res), KC_OK);
+    kc_doc *doc = NULL;
+    assert_int_equal(kc_doc_parse(ctx, "{\"a\": 1}", 8, "s", &doc, NULL), KC_OK);
+    assert_int_equal(kc_evaluate(rs, kc_doc_root(doc), res, &err), KC_OK);
+    assert_string_equal(kc_result_verdict(res), "harmful");
+    assert_true(kc_result_score(res) == 0);
+    assert_int_equal(kc_result_fired_count(res), 0);
+    assert_int_equal(kc_result_undecided_count(res), 0);
+    kc_doc_free(doc);
+    kc_result_free(res);
+    kc_ruleset_free(rs);
+    kc_ctx_free(ctx);
+}
+
 static void allocation_failures_leave_nothing_behind(void **state)
 {
     (void)state;
     size_t len = 0;
     char *tiny = kc_test_read_file(tiny_path(), &len);
-    for (int which = 0; which < 2; which++) {
-        const char *text = which ? indexed : tiny;
-        if (which)
-            len = sizeof indexed - 1;
-        load_fails_cleanly_at_every_allocation(text, len);
-    }
+    load_fails_cleanly_at_every_allocation(tiny, len);
+    load_fails_cleanly_at_every_allocation(indexed, sizeof indexed - 1);
+    load_fails_cleanly_at_every_allocation(no_rules, sizeof no_rules - 1);
     free(tiny);
 }
 
@@ -435,6 +465,7 @@ int main(void)
         cmocka_unit_test(introspection_reports_what_was_loaded),
         cmocka_unit_test(later_files_add_and_override_by_id),
         cmocka_unit_test(a_parsed_document_adds_like_its_text),
+        cmocka_unit_test(a_rule_set_without_rules_judges_nothing),
         cmocka_unit_test(nothing_is_built_from_an_empty_builder),
         cmocka_unit_test(missing_file_is_an_io_error),
         cmocka_unit_test(null_arguments),
