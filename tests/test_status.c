@@ -123,6 +123,31 @@ static void error_fields_are_cut_at_character_boundaries(void **state)
     assert_int_equal(kc_error_set(NULL, KC_ENOMEM, "x"), KC_ENOMEM);
     kc_error_set_pos(NULL, 1, 1, 0);
     kc_error_set_path(NULL, "/a");
+    kc_error_set_rule(NULL, "r");
+    kc_error_set_rule(&err, "safety.allergen");
+    assert_string_equal(err.rule, "safety.allergen");
+}
+
+/* The copy's own edges: no room, no source, and a text that is nothing but
+ * continuation bytes (not UTF-8 at all), which is cut to nothing rather than
+ * past the start. */
+static void utf8_copy_edges(void **state)
+{
+    (void)state;
+    char buf[4] = "xyz";
+    kc_strlcpy_utf8(NULL, "abc", 4);
+    kc_strlcpy_utf8(buf, "abc", 0);
+    assert_string_equal(buf, "xyz"); /* untouched */
+    kc_strlcpy_utf8(buf, NULL, sizeof buf);
+    assert_string_equal(buf, "");
+    kc_strlcpy_utf8(buf, "abcdef", sizeof buf);
+    assert_string_equal(buf, "abc");
+    kc_strlcpy_utf8(buf, "\x80\x80\x80\x80\x80", sizeof buf);
+    assert_string_equal(buf, "");
+    kc_strlcpy_utf8(buf, "a\xe2\x82\xac", sizeof buf); /* "a" then a 3-byte euro sign */
+    assert_string_equal(buf, "a");
+    kc_strlcpy_utf8(buf, "\xe2\x82\xac", sizeof buf); /* fits exactly */
+    assert_string_equal(buf, "\xe2\x82\xac");
 }
 
 int main(void)
@@ -134,6 +159,7 @@ int main(void)
         cmocka_unit_test(error_format_with_and_without_position),
         cmocka_unit_test(error_format_truncates_safely),
         cmocka_unit_test(error_fields_are_cut_at_character_boundaries),
+        cmocka_unit_test(utf8_copy_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
