@@ -3,7 +3,8 @@
  * when the first byte is odd. A rule set that builds is introspected, linted
  * and judged against a fixed scenario, and the result read in full, so fuzzed
  * conditions and templates run too; when the first byte has bit 2 set ('\r'
- * does, '{' does not), so does the search for changes, which is slow. */
+ * does, '{' does not), so does the search for changes, which is slow. Text
+ * that parses is also added as a parsed document, which must build alike. */
 #include "fuzz_common.h"
 
 static void use_ruleset(kc_ctx *ctx, const kc_ruleset *rs, int deep)
@@ -51,6 +52,33 @@ static void use_ruleset(kc_ctx *ctx, const kc_ruleset *rs, int deep)
     kc_scenario_free(sc);
 }
 
+/* The same text parsed first and added as a document (kc_builder_add_doc)
+ * builds or fails alike, with the same problems in the same order. */
+static void same_from_a_document(kc_ctx *ctx, const char *text, size_t size, int with_default,
+                                 kc_status built, const kc_diag *want)
+{
+    kc_doc *doc = NULL;
+    if (kc_doc_parse(ctx, text, size, "fuzz.json", &doc, NULL) != KC_OK)
+        return; /* a parse error is the text's alone */
+    kc_builder *b = NULL;
+    FUZZ_CHECK(kc_builder_create(ctx, &b) == KC_OK);
+    if (with_default)
+        FUZZ_CHECK(kc_builder_add_default(b) == KC_OK);
+    kc_builder_add_doc(b, doc);
+    kc_doc_free(doc); /* only read */
+    kc_ruleset *rs = NULL;
+    FUZZ_CHECK(kc_builder_build(b, &rs) == built);
+    const kc_diag *got = kc_builder_diagnostics(b);
+    FUZZ_CHECK(kc_diag_count(got) == kc_diag_count(want));
+    for (size_t i = 0; i < kc_diag_count(got); i++) {
+        const kc_error *x = kc_diag_get(got, i), *y = kc_diag_get(want, i);
+        FUZZ_CHECK(x->status == y->status && x->line == y->line && x->column == y->column);
+        FUZZ_CHECK(strcmp(x->path, y->path) == 0 && strcmp(x->message, y->message) == 0);
+    }
+    kc_ruleset_free(rs);
+    kc_builder_free(b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     kc_ctx *ctx = NULL;
@@ -80,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const size_t need = kc_error_format(e, line, sizeof line);
         FUZZ_CHECK(need > 0 && strlen(line) == (need < sizeof line ? need : sizeof line - 1));
     }
+    same_from_a_document(ctx, text, size, size > 0 && (data[0] & 1u), built, d);
     if (rs) {
         use_ruleset(ctx, rs, size > 0 && (data[0] & 4u));
         kc_ruleset_free(rs);
