@@ -449,6 +449,59 @@ static void index_skips_only_rules_that_cannot_hold(void **state)
     kc_ruleset_free(rs);
 }
 
+/* A rule set whose rules 2i and 2i+1 both hold when conds[i] does: the first
+ * as written, the second wrapped in {"if": [..., true, false]}, which is
+ * always judged by walking the tree. */
+static kc_ruleset *with_tree_twins(kc_ctx *ctx, const char *const *conds, size_t n)
+{
+    size_t cap = 4096, len = 0;
+    for (size_t i = 0; i < n; i++)
+        cap += 2 * strlen(conds[i]) + 256;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text + len, cap - len,
+                            "{\"kindctx\": \"ruleset/1\", \"name\": \"twins\", \"version\": \"1\","
+                            " \"dimensions\": [{\"id\": \"d\", \"label\": \"d\"}],"
+                            " \"verdicts\": [{\"id\": \"kind\", \"label\": \"k\"},"
+                            " {\"id\": \"harmful\", \"label\": \"h\"}],"
+                            " \"policy\": {\"bands\": [{\"verdict\": \"kind\", \"min\": 0},"
+                            " {\"verdict\": \"harmful\"}]}, \"rules\": [");
+    for (size_t i = 0; i < n; i++)
+        for (int twin = 0; twin < 2; twin++)
+            len += (size_t)snprintf(text + len, cap - len,
+                                    "%s{\"id\": \"r%zu%s\", \"dimension\": \"d\", \"weight\": 1,"
+                                    " \"source\": \"s\", \"because\": \"b\", \"when\": %s%s%s}",
+                                    i || twin ? ", " : "", i, twin ? "-tree" : "",
+                                    twin ? "{\"if\": [" : "", conds[i],
+                                    twin ? ", true, false]}" : "");
+    len += (size_t)snprintf(text + len, cap - len, "]}");
+    assert_true(len < cap);
+    kc_ruleset *rs = NULL;
+    kc_error err;
+    if (kc_ruleset_load_string(ctx, text, len, "twins.json", &rs, &err) != KC_OK)
+        fail_msg("%s", err.message);
+    free(text);
+    return rs;
+}
+
+/* Each rule's state in res (by definition order): 0 neither, 1 fired,
+ * 2 undecided. No rule may be judged twice. */
+static void rule_states(const kc_ruleset *rs, kc_result *res, int *state_of)
+{
+    for (size_t i = 0; i < kc_result_fired_count(res); i++) {
+        kc_finding fd;
+        assert_int_equal(kc_result_fired(res, i, &fd), KC_OK);
+        const size_t r = rule_index(rs, fd.rule);
+        assert_int_equal(state_of[r], 0);
+        state_of[r] = 1;
+    }
+    for (size_t i = 0; i < kc_result_undecided_count(res); i++) {
+        const size_t r = rule_index(rs, kc_result_undecided(res, i));
+        assert_int_equal(state_of[r], 0);
+        state_of[r] = 2;
+    }
+}
+
 /* Conditions the index must read right, or leave alone: guards written
  * constant-first, null and number constants (-0 and 0 alike), a constant
  * that is an array, variables with a default or a computed path, arguments
@@ -504,32 +557,9 @@ static const char *const index_shapes[] = {
 static void index_shapes_agree_with_the_tree(void **state)
 {
     kc_test_ctx *t = *state;
-    size_t cap = 64 * 1024, len = 0;
-    char *text = malloc(cap);
-    assert_non_null(text);
-    len += (size_t)snprintf(text + len, cap - len,
-                            "{\"kindctx\": \"ruleset/1\", \"name\": \"shapes\", \"version\": \"1\","
-                            " \"dimensions\": [{\"id\": \"d\", \"label\": \"d\"}],"
-                            " \"verdicts\": [{\"id\": \"kind\", \"label\": \"k\"},"
-                            " {\"id\": \"harmful\", \"label\": \"h\"}],"
-                            " \"policy\": {\"bands\": [{\"verdict\": \"kind\", \"min\": 0},"
-                            " {\"verdict\": \"harmful\"}]}, \"rules\": [");
-    for (size_t i = 0; i < NSHAPES; i++)
-        for (int twin = 0; twin < 2; twin++)
-            len += (size_t)snprintf(text + len, cap - len,
-                                    "%s{\"id\": \"s%zu%s\", \"dimension\": \"d\", \"weight\": 1,"
-                                    " \"source\": \"s\", \"because\": \"b\", \"when\": %s%s%s}",
-                                    i || twin ? ", " : "", i, twin ? "-tree" : "",
-                                    twin ? "{\"if\": [" : "", index_shapes[i],
-                                    twin ? ", true, false]}" : "");
-    len += (size_t)snprintf(text + len, cap - len, "]}");
-    assert_true(len < cap);
-    kc_ruleset *rs = NULL;
+    kc_ruleset *rs = with_tree_twins(t->ctx, index_shapes, NSHAPES);
     kc_result *res = NULL;
     kc_error err;
-    if (kc_ruleset_load_string(t->ctx, text, len, "shapes.json", &rs, &err) != KC_OK)
-        fail_msg("%s", err.message);
-    free(text);
     assert_int_equal(kc_result_create(t->ctx, &res), KC_OK);
     static const char *const scenarios[] = {
         "{\"r\": {\"t\": \"a\"}, \"n\": 2, \"x\": true, \"y\": false, \"tags\": [\"d\", null, 2],"
@@ -553,18 +583,7 @@ static void index_shapes_agree_with_the_tree(void **state)
                              KC_OK);
             assert_int_equal(kc_evaluate(rs, kc_doc_root(doc), res, &err), KC_OK);
             int state_of[2 * NSHAPES] = {0};
-            for (size_t i = 0; i < kc_result_fired_count(res); i++) {
-                kc_finding fd;
-                assert_int_equal(kc_result_fired(res, i, &fd), KC_OK);
-                const size_t r = rule_index(rs, fd.rule);
-                assert_int_equal(state_of[r], 0); /* judged once */
-                state_of[r] = 1;
-            }
-            for (size_t i = 0; i < kc_result_undecided_count(res); i++) {
-                const size_t r = rule_index(rs, kc_result_undecided(res, i));
-                assert_int_equal(state_of[r], 0);
-                state_of[r] = 2;
-            }
+            rule_states(rs, res, state_of);
             for (size_t i = 0; i < NSHAPES; i++) {
                 if (state_of[2 * i] != state_of[2 * i + 1])
                     fail_msg("scenario %zu: %s is %d, its tree twin %d", c, index_shapes[i],
@@ -592,36 +611,21 @@ static void index_shapes_agree_with_the_tree(void **state)
 static void many_facts_read_up_front_or_on_demand(void **state)
 {
     kc_test_ctx *t = *state;
+    /* Facts read by more rules come first up front: rule i reads its own
+     * fact, and every third rule also p0.f0. */
+    char conds[MANY_FACTS][160];
+    const char *cond_of[MANY_FACTS];
+    for (int i = 0; i < MANY_FACTS; i++) {
+        snprintf(conds[i], sizeof conds[i], "{\"and\": [{\"===\": [{\"var\": \"p%d.f%d\"}, %d]}%s]}",
+                 i % 7, i, i, i % 3 ? "" : ", {\"!==\": [{\"var\": \"p0.f0\"}, -1]}");
+        cond_of[i] = conds[i];
+    }
+    kc_ruleset *rs = with_tree_twins(t->ctx, cond_of, MANY_FACTS);
+    kc_result *res = NULL;
+    kc_error err;
     size_t cap = 64 * 1024, len = 0;
     char *text = malloc(cap);
     assert_non_null(text);
-    len += (size_t)snprintf(text + len, cap - len,
-                            "{\"kindctx\": \"ruleset/1\", \"name\": \"many\", \"version\": \"1\","
-                            " \"dimensions\": [{\"id\": \"d\", \"label\": \"d\"}],"
-                            " \"verdicts\": [{\"id\": \"kind\", \"label\": \"k\"},"
-                            " {\"id\": \"harmful\", \"label\": \"h\"}],"
-                            " \"policy\": {\"bands\": [{\"verdict\": \"kind\", \"min\": 0},"
-                            " {\"verdict\": \"harmful\"}]}, \"rules\": [");
-    for (int i = 0; i < MANY_FACTS; i++) {
-        /* Facts read by more rules come first up front: rule i reads its own
-         * fact, and every third rule also p0.f0. */
-        char cond[160];
-        snprintf(cond, sizeof cond, "{\"and\": [{\"===\": [{\"var\": \"p%d.f%d\"}, %d]}%s]}", i % 7,
-                 i, i, i % 3 ? "" : ", {\"!==\": [{\"var\": \"p0.f0\"}, -1]}");
-        for (int twin = 0; twin < 2; twin++)
-            len += (size_t)snprintf(text + len, cap - len,
-                                    "%s{\"id\": \"r%d%s\", \"dimension\": \"d\", \"weight\": 1,"
-                                    " \"source\": \"s\", \"because\": \"b\", \"when\": %s%s%s}",
-                                    i || twin ? ", " : "", i, twin ? "-tree" : "",
-                                    twin ? "{\"if\": [" : "", cond, twin ? ", true, false]}" : "");
-    }
-    len += (size_t)snprintf(text + len, cap - len, "]}");
-    assert_true(len < cap);
-    kc_ruleset *rs = NULL;
-    kc_result *res = NULL;
-    kc_error err;
-    if (kc_ruleset_load_string(t->ctx, text, len, "many.json", &rs, &err) != KC_OK)
-        fail_msg("%s", err.message);
     assert_int_equal(kc_result_create(t->ctx, &res), KC_OK);
     for (int c = 0; c < 4; c++) {
         /* 0: every fact present and matching; 1: p3 a number, p5 absent,
@@ -647,13 +651,7 @@ static void many_facts_read_up_front_or_on_demand(void **state)
                          KC_OK);
         assert_int_equal(kc_evaluate(rs, kc_doc_root(doc), res, &err), KC_OK);
         int state_of[2 * MANY_FACTS] = {0};
-        for (size_t i = 0; i < kc_result_fired_count(res); i++) {
-            kc_finding fd;
-            assert_int_equal(kc_result_fired(res, i, &fd), KC_OK);
-            state_of[rule_index(rs, fd.rule)] = 1;
-        }
-        for (size_t i = 0; i < kc_result_undecided_count(res); i++)
-            state_of[rule_index(rs, kc_result_undecided(res, i))] = 2;
+        rule_states(rs, res, state_of);
         for (int i = 0; i < MANY_FACTS; i++)
             if (state_of[2 * i] != state_of[2 * i + 1])
                 fail_msg("scenario %d: rule r%d is %d, its tree twin %d", c, i, state_of[2 * i],
