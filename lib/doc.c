@@ -76,10 +76,11 @@ kc_status kc_doc_parse_ex(kc_ctx *ctx, const char *text, size_t len, const char 
     kc_arena arena;
     /* A compact document's parse tree is thrown away once copied: parsed on
      * the stack, the document costs one heap allocation, and documents parsed
-     * one after another lie one after another in memory, where reading them
-     * in turn streams. (Parsed on the heap, the freed trees, each sized by
-     * its text, left holes the next blocks partly filled: consecutive blocks
-     * were 2.5-3.5 KiB apart for 1.6 KiB each, and a fifth went backwards.) */
+     * one after another lie one after another in memory. (Parsed on the heap,
+     * the freed trees, each sized by its text, left holes the next blocks
+     * partly filled: the benchmark's scenarios were 2.5-3.5 KiB apart for
+     * 1.5 KiB each, a fifth of them going backwards, and took 17.5 MiB
+     * instead of 16.9.) */
     alignas(16) unsigned char scratch[KC_COMPACT_SCRATCH];
     const int compacting = (flags & KC_PARSE_COMPACT) && !(flags & KC_PARSE_POSITIONS);
     if (compacting)
