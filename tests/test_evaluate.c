@@ -602,6 +602,91 @@ static void index_shapes_agree_with_the_tree(void **state)
     kc_ruleset_free(rs);
 }
 
+/* Subexpressions several rules share are judged once per scenario
+ * (jl_share.c), so look-alikes must never be taken for each other:
+ * constants of another type or value, longer or shorter paths, a default,
+ * a scoped variable, a climbing "val", another custom operator, another
+ * argument count, "!" and "!!". Each condition, judged among all the others,
+ * must agree with itself judged alone in a rule set of its own. */
+#define WHOLE_IS_X "{\"==\": [{\"var\": \"\"}, \"x\"]}" /* the scenario is no string */
+static const char *const look_alikes[] = {
+    "{\"==\": [{\"var\": \"a\"}, 1]}",
+    "{\"==\": [{\"var\": \"a\"}, \"1\"]}",
+    "{\"===\": [{\"var\": \"a\"}, 1]}",
+    "{\"==\": [{\"var\": \"a\"}, true]}",
+    "{\"==\": [{\"var\": \"a\"}, 2]}",
+    "{\"var\": \"a\"}",
+    "{\"var\": \"a.b\"}",
+    "{\"var\": \"a.b.c\"}",
+    "{\"var\": [\"a.b\", 5]}",
+    "{\"var\": \"b\"}",
+    "{\"overlaps\": [{\"var\": \"t\"}, [\"x\"]]}",
+    "{\"in\": [\"x\", {\"var\": \"t\"}]}",
+    "{\"some\": [{\"var\": \"t\"}, {\"==\": [{\"var\": \"\"}, \"x\"]}]}",
+    WHOLE_IS_X,
+    "{\"some\": [{\"var\": \"t\"}, {\"==\": [{\"val\": [[-2], \"k\"]}, \"x\"]}]}",
+    "{\"==\": [{\"val\": \"k\"}, \"x\"]}",
+    "{\"<\": [{\"var\": \"n\"}, 2]}",
+    "{\"<\": [{\"var\": \"n\"}, 2, 3]}",
+    "{\"<\": [1, {\"var\": \"n\"}, 3]}",
+    "{\"!\": {\"var\": \"a\"}}",
+    "{\"!!\": {\"var\": \"a\"}}",
+    "{\"==\": [{\"cat\": [\"a\", {\"var\": \"s\"}]}, \"ab\"]}",
+    "{\"==\": [{\"cat\": [{\"var\": \"s\"}, \"a\"]}, \"aa\"]}",
+    "{\"and\": [{\"var\": \"a\"}, {\"var\": \"b\"}]}",
+    "{\"or\": [{\"var\": \"a\"}, {\"var\": \"b\"}]}",
+};
+#define NLOOK (sizeof look_alikes / sizeof look_alikes[0])
+
+static void look_alike_conditions_are_not_shared(void **state)
+{
+    kc_test_ctx *t = *state;
+    kc_ruleset *all = with_tree_twins(t->ctx, look_alikes, NLOOK);
+    kc_ruleset *alone[NLOOK];
+    for (size_t i = 0; i < NLOOK; i++)
+        alone[i] = with_tree_twins(t->ctx, &look_alikes[i], 1);
+    kc_result *res = NULL;
+    assert_int_equal(kc_result_create(t->ctx, &res), KC_OK);
+    static const char *const scenarios[] = {
+        "{\"a\": 1, \"b\": 0, \"n\": 1, \"s\": \"b\", \"t\": [\"x\"], \"k\": \"x\"}",
+        "{\"a\": \"1\", \"b\": 1, \"n\": 2.5, \"s\": \"a\", \"t\": [\"y\", \"x\"], \"k\": \"y\"}",
+        "{\"a\": {\"b\": {\"c\": true}}, \"n\": 0, \"t\": \"x\", \"k\": \"x\"}",
+        "{\"a\": {\"b\": 0}, \"b\": true, \"n\": -1, \"s\": \"\", \"t\": [], \"k\": null}",
+        "{\"a\": true, \"n\": \"1\", \"t\": [\"x\", \"x\"], \"s\": \"b\"}",
+        "{\"a\": 2, \"b\": \"\"}",
+        "{\"a\": 0, \"b\": 0, \"s\": \"a\", \"n\": 3, \"t\": [\"z\"], \"k\": \"z\"}",
+        "{\"a\": {\"b\": {\"c\": 0}}}",
+        "{}",
+    };
+    int reached[NLOOK][3] = {{0}};
+    for (size_t c = 0; c < sizeof scenarios / sizeof scenarios[0]; c++) {
+        kc_doc *doc = NULL;
+        kc_error err;
+        assert_int_equal(
+            kc_doc_parse(t->ctx, scenarios[c], strlen(scenarios[c]), "s", &doc, &err), KC_OK);
+        assert_int_equal(kc_evaluate(all, kc_doc_root(doc), res, &err), KC_OK);
+        int together[2 * NLOOK] = {0};
+        rule_states(all, res, together);
+        for (size_t i = 0; i < NLOOK; i++) {
+            assert_int_equal(kc_evaluate(alone[i], kc_doc_root(doc), res, &err), KC_OK);
+            int own[2] = {0};
+            rule_states(alone[i], res, own);
+            if (together[2 * i] != own[0] || together[2 * i + 1] != own[1])
+                fail_msg("scenario %zu: %s is %d (tree %d) among the others, %d (tree %d) alone",
+                         c, look_alikes[i], together[2 * i], together[2 * i + 1], own[0], own[1]);
+            reached[i][own[0]] = 1;
+        }
+        kc_doc_free(doc);
+    }
+    for (size_t i = 0; i < NLOOK; i++)
+        if (!reached[i][0] || (!reached[i][1] && strcmp(look_alikes[i], WHOLE_IS_X) != 0))
+            fail_msg("%s: fired %d, not fired %d", look_alikes[i], reached[i][1], reached[i][0]);
+    kc_result_free(res);
+    for (size_t i = 0; i < NLOOK; i++)
+        kc_ruleset_free(alone[i]);
+    kc_ruleset_free(all);
+}
+
 /* More facts than are read up front (KC_JL_FACTS_MAX): the most-read ones are
  * read before the rules run, the rest when first needed, and parents that are
  * absent or not objects leave their facts to the usual path. Each rule has a
@@ -880,6 +965,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(index_skips_only_rules_that_cannot_hold,
                                         kc_test_ctx_setup, kc_test_ctx_teardown),
         cmocka_unit_test_setup_teardown(index_shapes_agree_with_the_tree, kc_test_ctx_setup,
+                                        kc_test_ctx_teardown),
+        cmocka_unit_test_setup_teardown(look_alike_conditions_are_not_shared, kc_test_ctx_setup,
                                         kc_test_ctx_teardown),
         cmocka_unit_test_setup_teardown(many_facts_read_up_front_or_on_demand, kc_test_ctx_setup,
                                         kc_test_ctx_teardown),
