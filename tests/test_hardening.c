@@ -365,6 +365,11 @@ static void every_public_function_tolerates_null(void **state)
     assert_null(kc_result_json(res, 0, &jlen)); /* nothing evaluated yet */
     assert_int_equal(jlen, 0);
     assert_null(json);
+    kc_status cst = KC_OK;
+    assert_int_equal(kc_result_change_count(res, &cst), 0);
+    assert_int_equal(cst, KC_ESTATE);
+    assert_int_equal(kc_result_change(res, 0, &change), KC_ENOTFOUND);
+    assert_null(kc_result_change_blocker(res));
     /* Evaluated: the remaining pointer arguments. */
     assert_int_equal(kc_evaluate(rs, kc_doc_root(doc), res, NULL), KC_OK);
     assert_int_equal(kc_result_fired(res, 0, NULL), KC_EINVAL);
@@ -373,6 +378,10 @@ static void every_public_function_tolerates_null(void **state)
     assert_int_equal(kc_result_to_json(res, 0, NULL, NULL), KC_EINVAL);
     (void)kc_result_intent(res, NULL);
     (void)kc_result_change_count(res, NULL);
+    /* Past the last option: not found; the count says how many there are. */
+    const size_t nch = kc_result_change_count(res, &cst);
+    assert_int_equal(cst, KC_OK);
+    assert_int_equal(kc_result_change(res, nch, &change), KC_ENOTFOUND);
     kc_result_free(res);
     kc_doc_free(doc);
     kc_ruleset_free(rs);
