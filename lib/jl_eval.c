@@ -18,6 +18,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "error.h"
 #include "jl.h"
 #include "mem.h"
@@ -93,12 +94,7 @@ static int any_unknown(const kc_value *argv, size_t argc)
 
 /* Each operator keeps its own stack frame: inlined into the dispatch switch
  * they would give every evaluation step the frame of the largest. */
-#if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
-#else
-#define NOINLINE
-#endif
-#define OPFN static NOINLINE kc_status
+#define OPFN static KC_NOINLINE kc_status
 
 /* The hot path of every operator: constants and remembered subexpressions
  * are answered without a call. */
@@ -737,7 +733,7 @@ static int order(const kc_value *a, const kc_value *b)
 }
 
 /* One link of a comparison chain: 1 holds, 0 fails, -1 NaN. */
-static NOINLINE int compare_general(jl_op op, const kc_value *a, const kc_value *b);
+static KC_NOINLINE int compare_general(jl_op op, const kc_value *a, const kc_value *b);
 
 static inline int compare(jl_op op, const kc_value *a, const kc_value *b)
 {
@@ -755,7 +751,7 @@ static inline int compare(jl_op op, const kc_value *a, const kc_value *b)
 }
 
 /* compare() for every other pair of types. */
-static NOINLINE int compare_general(jl_op op, const kc_value *a, const kc_value *b)
+static KC_NOINLINE int compare_general(jl_op op, const kc_value *a, const kc_value *b)
 {
     int r;
     switch (op) {
@@ -1540,7 +1536,7 @@ static inline const kc_value *leaf_arg(jl_state *st, const jl_node *n, const jl_
 
 /* The general path of kc_jl_test: operands that need evaluating, unknown
  * facts, errors, and every other operator. */
-static NOINLINE int test_slow(jl_state *st, const jl_node *n, const jl_scope *sc,
+static KC_NOINLINE int test_slow(jl_state *st, const jl_node *n, const jl_scope *sc,
                               kc_status *status)
 {
     kc_value a, b;
@@ -1676,7 +1672,7 @@ static int test_andor(jl_state *st, const jl_node *n, uint32_t skip, const jl_sc
 }
 
 /* Connectives, and everything test_node could not answer. */
-static NOINLINE int test_inner(jl_state *st, const jl_node *n, const jl_scope *sc,
+static KC_NOINLINE int test_inner(jl_state *st, const jl_node *n, const jl_scope *sc,
                                kc_status *status)
 {
     switch ((jl_op)n->op) {
